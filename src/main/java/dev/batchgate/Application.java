@@ -1,0 +1,29 @@
+package dev.batchgate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.main.Main;
+
+/** Starts batchgate: Camel Main with the routes and properties of the working directory (or the bundled ones). */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = create();
+        main.run(args);
+    }
+
+    /** A configured but not started Main; tests start it with their own override properties. */
+    public static Main create() {
+        Main main = new Main(Application.class);
+        // ./application.properties wins over the bundled copy, which supplies defaults when run elsewhere
+        main.setPropertyPlaceholderLocations(
+                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.configure().addConfiguration(BatchgateConfiguration.class);
+        return main;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.batchgate.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** Shared plumbing for batchgate's routes on the server's Vert.x router: body limits and JSON errors. */
+public final class HttpApi {
+
+    private HttpApi() {
+    }
+
+    /**
+     * Reads bodies up to {@code maxBody} bytes on the given path prefixes; a larger body is refused
+     * with 413 while it streams in, never read whole into memory.
+     */
+    public static void limitBodies(Router router, long maxBody, String... prefixes) {
+        for (String prefix : prefixes) {
+            router.route(prefix).handler(BodyHandler.create(false).setBodyLimit(maxBody))
+                    .failureHandler(HttpApi::failure);
+        }
+    }
+
+    /** Mounts a handler whose thrown or failed errors become JSON errors. */
+    public static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
+        router.route(method, path).handler(ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (RuntimeException e) {
+                Responses.failure(ctx, e);
+            }
+        }).failureHandler(HttpApi::failure);
+    }
+
+    static void failure(RoutingContext ctx) {
+        if (ctx.failure() != null) {
+            Responses.failure(ctx, ctx.failure());
+        } else if (ctx.statusCode() == 413) {
+            Responses.error(ctx, 413, "the request body is larger than the limit (batchgate.max-body)");
+        } else {
+            Responses.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
+        }
+    }
+}

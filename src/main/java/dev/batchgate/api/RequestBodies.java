@@ -1,0 +1,76 @@
+package dev.batchgate.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BadRequestException;
+import dev.batchgate.json.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads request bodies as JSON with the checks every endpoint shares. */
+public final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /** The body as JSON; 415 for a declared non-JSON type (a form post), 400 for text that is not JSON. */
+    public static JsonNode json(RoutingContext ctx, boolean required) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && !type.isBlank() && !type.toLowerCase().contains("json")) {
+            throw new BadRequestException(415, "the body must be JSON (Content-Type: application/json), got " + type.split(";")[0]);
+        }
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            if (required) {
+                throw new BadRequestException(400, "the request body is empty; send a JSON object");
+            }
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(ctx.body().buffer().getBytes());
+        } catch (StreamConstraintsException e) {
+            throw new BadRequestException(400, "the JSON body is nested too deeply (at most " + Json.MAX_NESTING + " levels)");
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException(400, "the body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new BadRequestException(400, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** SHA-256 of the JSON with object keys sorted: equal parsed JSON gives an equal hash. */
+    public static String canonicalHash(JsonNode node) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.write(canonical(node)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object canonical(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            Map<String, Object> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                sorted.put(e.getKey(), canonical(e.getValue()));
+            }
+            return sorted;
+        }
+        if (node.isArray()) {
+            java.util.List<Object> list = new java.util.ArrayList<>();
+            node.forEach(child -> list.add(canonical(child)));
+            return list;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.batchgate.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.json.Json;
+import dev.batchgate.store.BatchRecord;
+import dev.batchgate.store.IdempotencyRecord;
+import dev.batchgate.store.JobStore;
+import dev.batchgate.store.StoredItem;
+import dev.batchgate.target.Target;
+import dev.batchgate.target.TargetRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch lifecycle: create (on disk before anyone is told), launch into the Camel flow, look up
+ * live or stored, cancel, retry, and resume after a restart. HTTP, files, schedules and facades all
+ * start batches here.
+ */
+public final class BatchEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchEngine.class);
+
+    private final JobStore store;
+    private final TargetRegistry targets;
+    private final EngineSettings settings;
+    private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
+    private Consumer<BatchRun> launcher = run -> {
+        throw new IllegalStateException("the batch flow is not started");
+    };
+
+    public BatchEngine(JobStore store, TargetRegistry targets, EngineSettings settings) {
+        this.store = store;
+        this.targets = targets;
+        this.settings = settings;
+    }
+
+    /** Set once the Camel routes are up: how a created batch is handed to the flow. */
+    public void setLauncher(Consumer<BatchRun> launcher) {
+        this.launcher = launcher;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    public TargetRegistry targets() {
+        return targets;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    /** Stores the batch with its items in one transaction (a 202 means "on disk"), then starts it. */
+    public BatchRun submit(BatchSpec spec, List<BatchItem> items, IdempotencyRecord idempotency) {
+        return submit(spec, items.iterator(), items.size(), idempotency, true);
+    }
+
+    /**
+     * Stores a batch whose items come from an iterator (a file, a retry); {@code start} false leaves
+     * it pending so more items can be appended before {@link #start(String)}.
+     */
+    public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
+        Target target = targets.find(spec.target())
+                .orElseThrow(() -> new BadRequestException(404, "unknown target '" + spec.target() + "'"));
+        String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
+        Instant now = Instant.now();
+        BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),
+                BatchStatus.PENDING.wire(), null, total, BatchRecord.Counts.ZERO, spec.trigger(), spec.retryOf(),
+                now.toEpochMilli(), null, null, null);
+        store.createBatch(record, new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return items.hasNext();
+            }
+
+            @Override
+            public StoredItem next() {
+                BatchItem item = items.next();
+                return new StoredItem(item.index(), item.id().toString(),
+                        item.params() == null ? null : item.params().toString(), ItemStatus.PENDING.wire(), null);
+            }
+        }, idempotency);
+        BatchRun run = new BatchRun(id, spec, target, total, now, null, Map.of(), null, settings.breakerMinFinished());
+        if (start) {
+            launch(run);
+        }
+        return run;
+    }
+
+    /** Starts a stored pending batch (after its items were appended). */
+    public BatchRun start(String id) {
+        BatchRecord record = store.findBatch(id).orElseThrow();
+        BatchRun run = restore(record);
+        launch(run);
+        return run;
+    }
+
+    private void launch(BatchRun run) {
+        running.put(run.id(), run);
+        run.done().whenComplete((v, e) -> running.remove(run.id()));
+        launcher.accept(run);
+    }
+
+    /** Batches left running or pending by a crash or a shutdown start again, where they stopped. */
+    public int resumeUnfinished() {
+        List<BatchRecord> unfinished = store.batchesWithStatus(List.of(BatchStatus.PENDING.wire(), BatchStatus.RUNNING.wire()));
+        int resumed = 0;
+        for (BatchRecord record : unfinished) {
+            if (running.containsKey(record.id()) || record.trigger().startsWith("file:") && record.startedAt() == null
+                    && record.status().equals(BatchStatus.PENDING.wire()) && isBeingFilled(record)) {
+                continue;
+            }
+            if (targets.find(record.target()).isEmpty()) {
+                LOG.warn("batch {} cannot resume: target '{}' is no longer configured", record.id(), record.target());
+                continue;
+            }
+            LOG.info("resuming batch {} ({} items, target {})", record.id(), record.total(), record.target());
+            launch(restore(record));
+            resumed++;
+        }
+        return resumed;
+    }
+
+    /** A file batch whose file is still being read is resumed by the file trigger, not here. */
+    private static boolean isBeingFilled(BatchRecord record) {
+        return record.extra() != null && record.extra().path("filling").asBoolean(false);
+    }
+
+    private BatchRun restore(BatchRecord record) {
+        Target target = targets.find(record.target())
+                .orElseThrow(() -> new IllegalStateException("unknown target '" + record.target() + "'"));
+        Map<ItemStatus, Integer> counts = new EnumMap<>(ItemStatus.class);
+        store.countByStatus(record.id()).forEach((status, n) -> counts.put(ItemStatus.fromWire(status), n));
+        return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
+                Instant.ofEpochMilli(record.createdAt()),
+                record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()), counts, record.extra(),
+                settings.breakerMinFinished());
+    }
+
+    public Optional<BatchRun> live(String id) {
+        return Optional.ofNullable(running.get(id));
+    }
+
+    public List<BatchRun> liveRuns() {
+        return List.copyOf(running.values());
+    }
+
+    /** Stops the runs of this JVM for a shutdown: they stay resumable in the store. */
+    public void stopAllForShutdown() {
+        running.values().forEach(run -> run.stop(StopReason.SHUTDOWN));
+    }
+
+    public Optional<BatchRecord> find(String id) {
+        return store.findBatch(id);
+    }
+
+    /** Cancels a batch: calls in flight finish, the rest end cancelled. False when it is already finished. */
+    public Optional<Boolean> cancel(String id) {
+        BatchRun run = running.get(id);
+        if (run != null) {
+            run.stop(StopReason.CANCELLED);
+            return Optional.of(true);
+        }
+        return store.findBatch(id).map(r -> r.status().equals(BatchStatus.CANCELLED.wire()));
+    }
+
+    /**
+     * A new batch of the items of {@code id} whose status is one of {@code statuses}, linked by
+     * {@code retryOf}; {@code params} replace the old batch params when given.
+     */
+    public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params) {
+        BatchRecord record = store.findBatch(id)
+                .orElseThrow(() -> new BadRequestException(404, "unknown batch '" + id + "'"));
+        if (!BatchStatus.fromWire(record.status()).isFinished()) {
+            throw new BadRequestException(409, "batch " + id + " is still " + record.status() + "; retry it once it has finished");
+        }
+        BatchSpec old = BatchRequestParser.readSpec(record.specJson());
+        List<BatchItem> items = new ArrayList<>();
+        for (ItemStatus status : statuses) {
+            store.forEachItem(id, status.wire(), stored -> items.add(new BatchItem(stored.index(), Json.read(stored.idJson()),
+                    stored.paramsJson() == null ? null : (ObjectNode) Json.read(stored.paramsJson()))));
+        }
+        if (items.isEmpty()) {
+            throw new BadRequestException(409, "batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
+        }
+        items.sort(java.util.Comparator.comparingInt(BatchItem::index));
+        List<BatchItem> renumbered = new ArrayList<>(items.size());
+        for (BatchItem item : items) {
+            ObjectNode merged = item.params();
+            if (params != null) {
+                merged = merged == null ? params.deepCopy() : merged.deepCopy();
+                merged.setAll(params);
+            }
+            renumbered.add(new BatchItem(renumbered.size(), item.id(), merged));
+        }
+        BatchSpec spec = new BatchSpec(old.target(), old.operations(), old.stages(), BatchSpec.Mode.ASYNC, old.concurrency(),
+                params == null ? old.params() : params, old.failFast(), old.maxFailurePercent(), old.transaction(), false,
+                old.deadline(), "retry:" + id, id, old.metadata());
+        return submit(spec, renumbered, null);
+    }
+
+    /** The summary document (SPEC §4): live counters while running, stored ones after. */
+    public Optional<ObjectNode> summary(String id, boolean withResults) {
+        BatchRun run = running.get(id);
+        if (run != null) {
+            return Optional.of(BatchSummaries.live(run, withResults && run.total() <= settings.inlineResultsMax()
+                    ? results(id) : null));
+        }
+        return store.findBatch(id).map(record -> BatchSummaries.stored(record,
+                withResults && record.total() <= settings.inlineResultsMax() ? results(id) : null));
+    }
+
+    /** Every item result of a batch in input order (only for batches up to inline-results-max). */
+    public ArrayNode results(String id) {
+        ArrayNode results = Json.MAPPER.createArrayNode();
+        store.forEachItem(id, null, item -> results.add(resultJson(item)));
+        return results;
+    }
+
+    /** An item's result document; items without one yet show their id and status. */
+    public static JsonNode resultJson(StoredItem item) {
+        if (item.resultJson() != null) {
+            return Json.read(item.resultJson());
+        }
+        ObjectNode node = Json.object();
+        node.set("id", Json.read(item.idJson()));
+        node.put("status", item.status());
+        return node;
+    }
+}

@@ -1,0 +1,352 @@
+package dev.batchgate.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.config.ConfigValues;
+import dev.batchgate.json.Json;
+import dev.batchgate.target.OperationConfig;
+import dev.batchgate.target.RequestTemplate;
+import dev.batchgate.target.Target;
+import dev.batchgate.target.TargetRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a batch request document into a {@link BatchSpec} and its items, or a
+ * {@link BadRequestException} naming every field (and item index) at fault.
+ */
+public final class BatchRequestParser {
+
+    private static final Set<String> FIELDS = Set.of("target", "operation", "steps", "items", "mode", "concurrency",
+            "params", "failFast", "maxFailurePercent", "transaction", "dryRun", "deadline", "metadata");
+    private static final int MAX_DETAILS = 20;
+
+    private final TargetRegistry targets;
+    private final int maxItems;
+
+    public record Parsed(BatchSpec spec, List<BatchItem> items) {
+    }
+
+    public BatchRequestParser(TargetRegistry targets, int maxItems) {
+        this.targets = targets;
+        this.maxItems = maxItems;
+    }
+
+    public Parsed parse(JsonNode body, String trigger) {
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException(400, "the request body must be a JSON object");
+        }
+        List<BadRequestException.FieldError> errors = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                errors.add(new BadRequestException.FieldError(field, null, "unknown field '" + field + "'"));
+            }
+        }
+        Target target = target(body.get("target"), errors);
+        List<String> operations = new ArrayList<>();
+        List<BatchSpec.Stage> stages = new ArrayList<>();
+        operations(body, target, operations, stages, errors);
+        ObjectNode params = object(body, "params", errors);
+        BatchSpec.Mode mode = mode(body.get("mode"), errors);
+        Integer concurrency = positiveInt(body, "concurrency", errors);
+        Double maxFailurePercent = percent(body.get("maxFailurePercent"), errors);
+        Duration deadline = deadline(body.get("deadline"), errors);
+        boolean transaction = bool(body, "transaction", errors);
+        BatchSpec spec = new BatchSpec(target == null ? textOrNull(body.get("target")) : target.name(), operations, stages,
+                mode, concurrency, params, bool(body, "failFast", errors) || transaction, maxFailurePercent, transaction,
+                bool(body, "dryRun", errors), deadline, trigger, null, object(body, "metadata", errors));
+        if (!errors.isEmpty()) {
+            throw BadRequestException.of(errors);
+        }
+        List<BatchItem> items = items(body.get("items"), params, errors);
+        if (!errors.isEmpty()) {
+            throw BadRequestException.of(errors);
+        }
+        checkTemplates(target, spec, items, errors);
+        if (!errors.isEmpty()) {
+            throw BadRequestException.of(errors);
+        }
+        return new Parsed(spec, items);
+    }
+
+    /** Every operation's placeholders must be fillable for every item: a missing param is a 400 now, not a failed call later. */
+    public static void checkTemplates(Target target, BatchSpec spec, List<BatchItem> items,
+                                      List<BadRequestException.FieldError> errors) {
+        List<String> names = new ArrayList<>(spec.operations());
+        spec.stages().forEach(s -> names.add(s.operation()));
+        for (BatchItem item : items) {
+            for (String name : names) {
+                OperationConfig op = target.config().operation(name);
+                try {
+                    RequestTemplate.check(op.path(), item.id(), item.params());
+                    RequestTemplate.check(op.bodyTemplate(), item.id(), item.params());
+                } catch (RequestTemplate.MissingParamException e) {
+                    errors.add(new BadRequestException.FieldError("items[" + item.index() + "].params." + e.param(),
+                            item.index(), "missing param '" + e.param() + "' needed by operation '" + name + "'"));
+                    break;
+                }
+            }
+            if (errors.size() >= MAX_DETAILS) {
+                return;
+            }
+        }
+    }
+
+    private Target target(JsonNode node, List<BadRequestException.FieldError> errors) {
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            errors.add(new BadRequestException.FieldError("target", null, "target is required (a target name)"));
+            return null;
+        }
+        return targets.find(node.asText())
+                .orElseThrow(() -> new BadRequestException(404, "unknown target '" + node.asText() + "'",
+                        List.of(new BadRequestException.FieldError("target", null, "unknown target '" + node.asText() + "'"))));
+    }
+
+    private static void operations(JsonNode body, Target target, List<String> operations, List<BatchSpec.Stage> stages,
+                                   List<BadRequestException.FieldError> errors) {
+        JsonNode operation = body.get("operation");
+        JsonNode steps = body.get("steps");
+        if (operation != null && steps != null) {
+            errors.add(new BadRequestException.FieldError("steps", null, "give either 'operation' or 'steps', not both"));
+            return;
+        }
+        if (steps != null) {
+            if (!steps.isArray() || steps.isEmpty()) {
+                errors.add(new BadRequestException.FieldError("steps", null, "steps must be a non-empty list of {operation, stopOnFailure}"));
+                return;
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                JsonNode step = steps.get(i);
+                JsonNode op = step.get("operation");
+                if (!step.isObject() || op == null || !op.isTextual()) {
+                    errors.add(new BadRequestException.FieldError("steps[" + i + "].operation", null, "each step needs an 'operation'"));
+                    continue;
+                }
+                JsonNode stop = step.get("stopOnFailure");
+                if (stop != null && !stop.isBoolean()) {
+                    errors.add(new BadRequestException.FieldError("steps[" + i + "].stopOnFailure", null, "must be true or false"));
+                }
+                knownOperation(target, op.asText(), "steps[" + i + "].operation");
+                stages.add(new BatchSpec.Stage(op.asText(), stop != null && stop.asBoolean()));
+            }
+            return;
+        }
+        if (operation == null) {
+            errors.add(new BadRequestException.FieldError("operation", null, "operation is required (a name or a list of names)"));
+        } else if (operation.isTextual()) {
+            knownOperation(target, operation.asText(), "operation");
+            operations.add(operation.asText());
+        } else if (operation.isArray() && !operation.isEmpty()) {
+            for (int i = 0; i < operation.size(); i++) {
+                JsonNode op = operation.get(i);
+                if (!op.isTextual()) {
+                    errors.add(new BadRequestException.FieldError("operation[" + i + "]", null, "must be an operation name"));
+                    continue;
+                }
+                knownOperation(target, op.asText(), "operation[" + i + "]");
+                operations.add(op.asText());
+            }
+        } else {
+            errors.add(new BadRequestException.FieldError("operation", null, "must be an operation name or a non-empty list of names"));
+        }
+    }
+
+    private static void knownOperation(Target target, String name, String field) {
+        if (target != null && target.config().operation(name) == null) {
+            String message = "unknown operation '" + name + "' on target '" + target.name() + "'";
+            throw new BadRequestException(404, message, List.of(new BadRequestException.FieldError(field, null, message)));
+        }
+    }
+
+    private List<BatchItem> items(JsonNode node, ObjectNode defaults, List<BadRequestException.FieldError> errors) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            errors.add(new BadRequestException.FieldError("items", null, "items must be a non-empty list"));
+            return List.of();
+        }
+        if (node.size() > maxItems) {
+            throw new BadRequestException(413, "too many items: " + node.size() + " (the limit is " + maxItems + ")",
+                    List.of(new BadRequestException.FieldError("items", null, "at most " + maxItems + " items")));
+        }
+        List<BatchItem> items = new ArrayList<>(node.size());
+        Set<String> seen = new HashSet<>(node.size() * 2);
+        for (int i = 0; i < node.size() && errors.size() < MAX_DETAILS; i++) {
+            BatchItem item = item(i, node.get(i), defaults, errors);
+            if (item != null && !seen.add(item.key())) {
+                errors.add(new BadRequestException.FieldError("items[" + i + "].id", i, "duplicate id '" + item.key() + "'"));
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
+    /** One item: an id (string or integer), or {@code {id, params}}; batch params are merged under the item's. */
+    public static BatchItem item(int index, JsonNode node, ObjectNode defaults, List<BadRequestException.FieldError> errors) {
+        JsonNode id = node;
+        ObjectNode params = null;
+        String field = "items[" + index + "]";
+        if (node.isObject()) {
+            id = node.get("id");
+            field += ".id";
+            JsonNode p = node.get("params");
+            if (p != null && !p.isNull() && !p.isObject()) {
+                errors.add(new BadRequestException.FieldError("items[" + index + "].params", index, "params must be an object"));
+                return null;
+            }
+            params = (ObjectNode) p;
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!name.equals("id") && !name.equals("params")) {
+                    errors.add(new BadRequestException.FieldError("items[" + index + "]." + name, index,
+                            "unknown field '" + name + "' (an item is an id or {id, params})"));
+                    return null;
+                }
+            }
+        }
+        String problem = idProblem(id);
+        if (problem != null) {
+            errors.add(new BadRequestException.FieldError(field, index, problem));
+            return null;
+        }
+        return new BatchItem(index, id, merge(defaults, params));
+    }
+
+    static String idProblem(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return "id is required";
+        }
+        if (id.isIntegralNumber()) {
+            return id.canConvertToLong() ? null : "integer id out of range";
+        }
+        if (!id.isTextual()) {
+            return "id must be a string or an integer";
+        }
+        String text = id.asText();
+        if (text.isEmpty()) {
+            return "id must not be empty";
+        }
+        if (text.length() > 1000) {
+            return "id is longer than 1000 characters";
+        }
+        if (text.equals(".") || text.equals("..")) {
+            return "id '" + text + "' is not allowed (a dot segment would change the path)";
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return "id contains a control character at position " + i;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode merge(ObjectNode defaults, ObjectNode own) {
+        if (defaults == null || defaults.isEmpty()) {
+            return own;
+        }
+        ObjectNode merged = defaults.deepCopy();
+        if (own != null) {
+            merged.setAll(own);
+        }
+        return merged;
+    }
+
+    private static ObjectNode object(JsonNode body, String field, List<BadRequestException.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new BadRequestException.FieldError(field, null, field + " must be an object"));
+            return null;
+        }
+        return (ObjectNode) node;
+    }
+
+    private static boolean bool(JsonNode body, String field, List<BadRequestException.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new BadRequestException.FieldError(field, null, field + " must be true or false"));
+            return false;
+        }
+        return node.asBoolean();
+    }
+
+    private static BatchSpec.Mode mode(JsonNode node, List<BadRequestException.FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return BatchSpec.Mode.ASYNC;
+        }
+        if (node.isTextual() && (node.asText().equals("async") || node.asText().equals("sync"))) {
+            return node.asText().equals("sync") ? BatchSpec.Mode.SYNC : BatchSpec.Mode.ASYNC;
+        }
+        errors.add(new BadRequestException.FieldError("mode", null, "mode must be 'async' or 'sync'"));
+        return BatchSpec.Mode.ASYNC;
+    }
+
+    private static Integer positiveInt(JsonNode body, String field, List<BadRequestException.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
+            errors.add(new BadRequestException.FieldError(field, null, field + " must be a positive integer"));
+            return null;
+        }
+        return node.asInt();
+    }
+
+    private static Double percent(JsonNode node, List<BadRequestException.FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber() || node.asDouble() < 0 || node.asDouble() > 100) {
+            errors.add(new BadRequestException.FieldError("maxFailurePercent", null, "maxFailurePercent must be a number from 0 to 100"));
+            return null;
+        }
+        return node.asDouble();
+    }
+
+    private static Duration deadline(JsonNode node, List<BadRequestException.FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            if (node.isTextual()) {
+                Duration d = ConfigValues.duration(node.asText());
+                if (!d.isZero()) {
+                    return d;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        errors.add(new BadRequestException.FieldError("deadline", null, "deadline must be a duration such as \"30s\" or \"10m\""));
+        return null;
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    /** The spec as stored with the batch (items are stored separately). */
+    public static String specJson(BatchSpec spec) {
+        return Json.write(spec);
+    }
+
+    /** Reads a stored spec back. */
+    public static BatchSpec readSpec(String json) {
+        try {
+            return Json.MAPPER.readValue(json, BatchSpec.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored batch spec is unreadable", e);
+        }
+    }
+
+}

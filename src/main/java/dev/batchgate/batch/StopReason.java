@@ -1,0 +1,14 @@
+package dev.batchgate.batch;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Why a batch stopped before running every item. */
+public enum StopReason {
+    FAIL_FAST, MAX_FAILURE_PERCENT, DEADLINE, TRANSACTION_ROLLED_BACK, CANCELLED, SHUTDOWN;
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

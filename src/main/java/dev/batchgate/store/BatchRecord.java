@@ -1,0 +1,26 @@
+package dev.batchgate.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A batch row as the job store keeps it. Times are epoch milliseconds; null when not reached yet. */
+public record BatchRecord(
+        String id,
+        String target,
+        String operation,
+        String specJson,
+        String status,
+        String reason,
+        int total,
+        Counts counts,
+        String trigger,
+        String retryOf,
+        long createdAt,
+        Long startedAt,
+        Long finishedAt,
+        ObjectNode extra) {
+
+    /** Final item counts as stored on the batch row. */
+    public record Counts(int succeeded, int failed, int skipped, int cancelled, int rolledBack, int rollbackFailed) {
+        public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.batchgate.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.batchgate.json.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The durable job store: batches, their items and results, idempotency keys. Plain JDBC over a
+ * connection pool; the schema is managed by Flyway migrations ({@code db/migration}).
+ */
+public final class JobStore implements AutoCloseable {
+
+    private static final int INSERT_CHUNK = 1000;
+
+    private final HikariDataSource dataSource;
+
+    public JobStore(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(durableUrl(url));
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setPoolName("job-store");
+        this.dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+    }
+
+    /**
+     * H2 holds commits in memory for up to half a second by default; a 202 must mean "on disk",
+     * so commits are written at once.
+     */
+    static String durableUrl(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("WRITE_DELAY")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Stores a new batch, its items and (optionally) its idempotency key in one transaction. */
+    public void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency) {
+        inTransaction(c -> {
+            insertBatch(c, batch);
+            insertItems(c, batch.id(), items);
+            if (idempotency != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO idempotency_keys (idem_key, request_hash, batch_id, status_code, created_at) VALUES (?,?,?,?,?)")) {
+                    ps.setString(1, idempotency.key());
+                    ps.setString(2, idempotency.requestHash());
+                    ps.setString(3, idempotency.batchId());
+                    ps.setInt(4, idempotency.statusCode());
+                    ps.setLong(5, batch.createdAt());
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /** Appends items to an existing batch (a file read in chunks) and raises its total. */
+    public void appendItems(String batchId, List<StoredItem> items) {
+        inTransaction(c -> {
+            insertItems(c, batchId, items.iterator());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
+                ps.setInt(1, items.size());
+                ps.setString(2, batchId);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<IdempotencyRecord> findIdempotencyKey(String key, long notBefore) {
+        return query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
+                ps -> {
+                    ps.setString(1, key);
+                    ps.setLong(2, notBefore);
+                },
+                rs -> new IdempotencyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+                .stream().findFirst();
+    }
+
+    public int deleteIdempotencyKeysBefore(long before) {
+        return update("DELETE FROM idempotency_keys WHERE created_at < ?", ps -> ps.setLong(1, before));
+    }
+
+    public Optional<BatchRecord> findBatch(String id) {
+        return query("SELECT * FROM batches WHERE id = ?", ps -> ps.setString(1, id), JobStore::batch).stream().findFirst();
+    }
+
+    /** Newest first. Null filters are ignored. */
+    public List<BatchRecord> listBatches(String status, String target, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batches WHERE 1=1");
+        if (status != null) {
+            sql.append(" AND status = ?");
+        }
+        if (target != null) {
+            sql.append(" AND target = ?");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        return query(sql.toString(), ps -> {
+            int i = 1;
+            if (status != null) {
+                ps.setString(i++, status);
+            }
+            if (target != null) {
+                ps.setString(i++, target);
+            }
+            ps.setInt(i, limit);
+        }, JobStore::batch);
+    }
+
+    public List<BatchRecord> batchesWithStatus(List<String> statuses) {
+        String marks = String.join(",", statuses.stream().map(s -> "?").toList());
+        return query("SELECT * FROM batches WHERE status IN (" + marks + ") ORDER BY created_at", ps -> {
+            for (int i = 0; i < statuses.size(); i++) {
+                ps.setString(i + 1, statuses.get(i));
+            }
+        }, JobStore::batch);
+    }
+
+    public void markStarted(String id, long startedAt) {
+        update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?", ps -> {
+            ps.setLong(1, startedAt);
+            ps.setString(2, id);
+        });
+    }
+
+    public void finishBatch(String id, String status, String reason, BatchRecord.Counts counts, long finishedAt, ObjectNode extra) {
+        update("UPDATE batches SET status = ?, reason = ?, succeeded = ?, failed = ?, skipped = ?, cancelled = ?, "
+                + "rolled_back = ?, rollback_failed = ?, finished_at = ?, extra = ? WHERE id = ?", ps -> {
+                    ps.setString(1, status);
+                    ps.setString(2, reason);
+                    ps.setInt(3, counts.succeeded());
+                    ps.setInt(4, counts.failed());
+                    ps.setInt(5, counts.skipped());
+                    ps.setInt(6, counts.cancelled());
+                    ps.setInt(7, counts.rolledBack());
+                    ps.setInt(8, counts.rollbackFailed());
+                    ps.setLong(9, finishedAt);
+                    ps.setString(10, extra == null ? null : extra.toString());
+                    ps.setString(11, id);
+                });
+    }
+
+    /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
+    public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
+        String marks = String.join(",", statuses.stream().map(s -> "?").toList());
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
+                + ") AND idx > ? ORDER BY idx LIMIT ?", ps -> {
+                    int i = 1;
+                    ps.setString(i++, batchId);
+                    for (String s : statuses) {
+                        ps.setString(i++, s);
+                    }
+                    ps.setInt(i++, afterIndex);
+                    ps.setInt(i, limit);
+                }, JobStore::item);
+    }
+
+    /** Writes final results; each row is {@code (batchId, index, status, resultJson)}. */
+    public void saveResults(List<ResultRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ? WHERE batch_id = ? AND idx = ?")) {
+                for (ResultRow row : rows) {
+                    ps.setString(1, row.status());
+                    ps.setString(2, row.resultJson());
+                    ps.setString(3, row.batchId());
+                    ps.setInt(4, row.index());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    public record ResultRow(String batchId, int index, String status, String resultJson) {
+    }
+
+    /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
+    public int markRemaining(String batchId, List<String> fromStatuses, String toStatus) {
+        String marks = String.join(",", fromStatuses.stream().map(s -> "?").toList());
+        return update("UPDATE items SET status = ? WHERE batch_id = ? AND status IN (" + marks + ")", ps -> {
+            int i = 1;
+            ps.setString(i++, toStatus);
+            ps.setString(i++, batchId);
+            for (String s : fromStatuses) {
+                ps.setString(i++, s);
+            }
+        });
+    }
+
+    public Map<String, Integer> countByStatus(String batchId) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        query("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", ps -> ps.setString(1, batchId),
+                rs -> counts.put(rs.getString(1), rs.getInt(2)));
+        return counts;
+    }
+
+    public int countItems(String batchId, String status) {
+        return query("SELECT COUNT(*) FROM items WHERE batch_id = ?" + (status == null ? "" : " AND status = ?"), ps -> {
+            ps.setString(1, batchId);
+            if (status != null) {
+                ps.setString(2, status);
+            }
+        }, rs -> rs.getInt(1)).get(0);
+    }
+
+    /** A page of items in input order, optionally of one status. */
+    public List<StoredItem> items(String batchId, String status, int offset, int limit) {
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+                + (status == null ? "" : " AND status = ?") + " ORDER BY idx LIMIT ? OFFSET ?", ps -> {
+                    int i = 1;
+                    ps.setString(i++, batchId);
+                    if (status != null) {
+                        ps.setString(i++, status);
+                    }
+                    ps.setInt(i++, limit);
+                    ps.setInt(i, offset);
+                }, JobStore::item);
+    }
+
+    /** Streams the items of a batch in input order, a page at a time, without holding them all in memory. */
+    public void forEachItem(String batchId, String status, Consumer<StoredItem> consumer) {
+        int after = -1;
+        List<StoredItem> page;
+        do {
+            page = itemsAfter(batchId, status, after, INSERT_CHUNK);
+            page.forEach(consumer);
+            if (!page.isEmpty()) {
+                after = page.get(page.size() - 1).index();
+            }
+        } while (page.size() == INSERT_CHUNK);
+    }
+
+    private List<StoredItem> itemsAfter(String batchId, String status, int afterIndex, int limit) {
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY idx LIMIT ?", ps -> {
+                    int i = 1;
+                    ps.setString(i++, batchId);
+                    if (status != null) {
+                        ps.setString(i++, status);
+                    }
+                    ps.setInt(i++, afterIndex);
+                    ps.setInt(i, limit);
+                }, JobStore::item);
+    }
+
+    public int deleteFinishedBefore(long before) {
+        List<String> ids = query("SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?",
+                ps -> ps.setLong(1, before), rs -> rs.getString(1));
+        for (String id : ids) {
+            inTransaction(c -> {
+                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setString(1, id);
+                        ps.executeUpdate();
+                    }
+                }
+            });
+        }
+        return ids.size();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static void insertBatch(Connection c, BatchRecord b) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO batches (id, target, operation, spec, status, total, "
+                + "trigger_name, retry_of, created_at, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, b.id());
+            ps.setString(2, b.target());
+            ps.setString(3, b.operation());
+            ps.setString(4, b.specJson());
+            ps.setString(5, b.status());
+            ps.setInt(6, b.total());
+            ps.setString(7, b.trigger());
+            ps.setString(8, b.retryOf());
+            ps.setLong(9, b.createdAt());
+            ps.setString(10, b.extra() == null ? null : b.extra().toString());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertItems(Connection c, String batchId, Iterator<StoredItem> items) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO items (batch_id, idx, item_key, id_json, params, status) VALUES (?,?,?,?,?,?)")) {
+            int pending = 0;
+            while (items.hasNext()) {
+                StoredItem item = items.next();
+                ps.setString(1, batchId);
+                ps.setInt(2, item.index());
+                ps.setString(3, keyOf(item.idJson()));
+                ps.setString(4, item.idJson());
+                if (item.paramsJson() == null) {
+                    ps.setNull(5, Types.VARCHAR);
+                } else {
+                    ps.setString(5, item.paramsJson());
+                }
+                ps.setString(6, item.status());
+                ps.addBatch();
+                if (++pending == INSERT_CHUNK) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Ids are unique by their text: "7" and 7 are the same id. */
+    private static String keyOf(String idJson) {
+        return Json.read(idJson).asText();
+    }
+
+    private static BatchRecord batch(ResultSet rs) throws SQLException {
+        String extra = rs.getString("extra");
+        return new BatchRecord(rs.getString("id"), rs.getString("target"), rs.getString("operation"), rs.getString("spec"),
+                rs.getString("status"), rs.getString("reason"), rs.getInt("total"),
+                new BatchRecord.Counts(rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("skipped"),
+                        rs.getInt("cancelled"), rs.getInt("rolled_back"), rs.getInt("rollback_failed")),
+                rs.getString("trigger_name"), rs.getString("retry_of"), rs.getLong("created_at"),
+                nullableLong(rs, "started_at"), nullableLong(rs, "finished_at"),
+                extra == null ? null : (ObjectNode) Json.read(extra));
+    }
+
+    private static StoredItem item(ResultSet rs) throws SQLException {
+        return new StoredItem(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private void inTransaction(SqlWork work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+}
