@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -66,11 +67,13 @@ public final class McpHttpHandler implements Handler<RoutingContext> {
         }
         String protocolVersion = context.request().getHeader(PROTOCOL_VERSION_HEADER);
         if (protocolVersion != null && !McpServer.SUPPORTED_PROTOCOL_VERSIONS.contains(protocolVersion)) {
-            sendError(response, 400, JsonRpc.INVALID_REQUEST, "Bad request: unsupported " + PROTOCOL_VERSION_HEADER + " " + protocolVersion
-                    + ", supported: " + String.join(", ", McpServer.SUPPORTED_PROTOCOL_VERSIONS));
+            sendError(response, 400, JsonRpc.INVALID_REQUEST, "Bad request: unsupported " + PROTOCOL_VERSION_HEADER
+                    + " " + protocolVersion + ", supported: " + String.join(", ", McpServer.SUPPORTED_PROTOCOL_VERSIONS));
             return;
         }
-        Optional<CompletableFuture<JsonNode>> answer = server.handle(context.body().asString());
+        // An empty body has no buffer at all; it is answered as malformed JSON like any other.
+        String body = Objects.requireNonNullElse(context.body().asString(), "");
+        Optional<CompletableFuture<JsonNode>> answer = server.handle(body);
         if (answer.isEmpty()) {
             response.setStatusCode(202).end();
             return;
