@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +31,21 @@ class McpNodeClientTest {
     Path processOutput;
 
     @BeforeAll
-    static void requireNodeAndStartServer() throws Exception {
-        assumeTrue(nodeRuns(), "node is not installed: skipping the MCP SDK client tests");
-        assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/@modelcontextprotocol/sdk")),
-                "the MCP SDK is not installed: run `npm ci --prefix src/test/node` to enable these tests");
+    static void startServer() throws Exception {
         server = McpTestHttpServer.start(new EchoItemsTool());
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+        server.close();
+    }
+
+    // Checked per test, not per class: surefire reports each skipped test with this message.
+    @BeforeEach
+    void requireNodeAndTheSdk() {
+        assumeTrue(nodeRuns(), "node is not installed: skipping the MCP SDK client tests");
+        assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/@modelcontextprotocol/sdk")),
+                "the MCP SDK is not installed: run `npm ci --prefix src/test/node` to enable the MCP SDK client tests");
     }
 
     @Test
