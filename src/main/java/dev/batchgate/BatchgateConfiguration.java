@@ -70,7 +70,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
-                Router router = VertxPlatformHttpRouter.lookup(ctx);
+                Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
@@ -99,6 +99,12 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 vertx.close();
             }
         });
+    }
+
+    /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */
+    private static Router serverRouter(CamelContext ctx, int port) {
+        Router router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        return router != null ? router : VertxPlatformHttpRouter.lookup(ctx);
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();
