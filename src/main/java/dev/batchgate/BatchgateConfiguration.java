@@ -2,6 +2,8 @@ package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
 import dev.batchgate.api.HttpApi;
+import dev.batchgate.api.OpenApiDocument;
+import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
@@ -10,15 +12,25 @@ import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
+import dev.batchgate.dashboard.Dashboard;
 import dev.batchgate.demo.DemoDownstream;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.observe.BatchMetrics;
+import dev.batchgate.observe.JobStoreHealthCheck;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
+import dev.batchgate.trigger.file.FileDrops;
+import dev.batchgate.trigger.schedule.ScheduleConfigParser;
+import dev.batchgate.trigger.schedule.ScheduleRoutes;
+import dev.batchgate.trigger.schedule.Schedules;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +39,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -54,9 +68,22 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.duration("batchgate.sync-timeout", Duration.ofSeconds(60)),
                 settings.integer("batchgate.breaker.min-finished", 10));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
+        // Camel's Prometheus support scrapes the registry bound under this name, so ours and Camel's meters share /observe/metrics
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
+        BatchMetrics metrics = new BatchMetrics(meterRegistry, engine);
+        ItemRunner itemRunner = new ItemRunner(caller);
+        itemRunner.observeCalls(metrics);
+        boolean inboxEnabled = settings.bool("batchgate.inbox.enabled", true);
+        FileDrops fileDrops = new FileDrops(engine, Path.of(settings.text("batchgate.inbox", "inbox")),
+                Path.of(settings.text("batchgate.outbox", "outbox")), settings.integer("batchgate.inbox.chunk-items", 1000),
+                settings.bytes("batchgate.max-body", 32L * 1024 * 1024));
+        Schedules schedules = new Schedules(engine, ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
 
         context.getRegistry().bind("batchEngine", engine);
-        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, new ItemRunner(caller)));
+        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        context.getRegistry().bind("fileDrops", fileDrops);
+        context.getRegistry().bind("schedules", schedules);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
 
@@ -74,6 +101,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
+                new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
+                Dashboard.mount(router);
+                OpenApiDocument.mount(router);
+                HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
@@ -81,9 +112,21 @@ public class BatchgateConfiguration implements CamelConfiguration {
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
                 ProducerTemplate producer = ctx.createProducerTemplate();
-                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
-                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
+                engine.setLauncher(run -> {
+                    metrics.watch(run);
+                    fileDrops.watch(run);
+                    launcher.execute(() -> producer.send("direct:batch-run",
+                            exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run)));
+                });
+                if (inboxEnabled) {
+                    fileDrops.removeOrphans();
+                }
                 int resumed = engine.resumeUnfinished();
+                if (inboxEnabled) {
+                    fileDrops.recover();
+                    startRoute(ctx, "trigger-file-drop");
+                }
+                ScheduleRoutes.add(ctx, schedules.all());
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");
@@ -99,6 +142,14 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 vertx.close();
             }
         });
+    }
+
+    private static void startRoute(CamelContext ctx, String routeId) {
+        try {
+            ctx.getRouteController().startRoute(routeId);
+        } catch (Exception e) {
+            throw new IllegalStateException("route " + routeId + " did not start: " + e.getMessage(), e);
+        }
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */

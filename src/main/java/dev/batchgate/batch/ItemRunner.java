@@ -27,9 +27,15 @@ import java.util.concurrent.TimeUnit;
 public final class ItemRunner {
 
     private final TargetCaller caller;
+    private volatile CallObserver observer = CallObserver.NONE;
 
     public ItemRunner(TargetCaller caller) {
         this.caller = caller;
+    }
+
+    /** Who hears of every attempt (the metrics). */
+    public void observeCalls(CallObserver observer) {
+        this.observer = observer;
     }
 
     public ItemResult run(BatchRun run, BatchItem item) {
@@ -71,16 +77,20 @@ public final class ItemRunner {
         int retriesUsed = 0;
         CallOutcome outcome = null;
         while (true) {
+            long waitStart = System.nanoTime();
             RateLimiter.Permit permit = run.acquire(limiter);
             if (permit == null) {
                 return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
             }
+            long callStart = System.nanoTime();
+            observer.permitGranted(target.name(), callStart - waitStart);
             attempts++;
             try {
                 outcome = caller.call(request, target.timeout()).join();
             } finally {
                 permit.release();
             }
+            observer.called(target.name(), operation, outcome, System.nanoTime() - callStart);
             switch (outcome.kind()) {
                 case SUCCEEDED -> {
                     limiter.recordSuccess();

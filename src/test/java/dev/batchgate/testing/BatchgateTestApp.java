@@ -44,6 +44,8 @@ public final class BatchgateTestApp implements AutoCloseable {
         with("batchgate.port", Integer.toString(port));
         with("batchgate.demo.enabled", "false");
         with("batchgate.db.url", dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.resolve("db"));
+        with("batchgate.inbox", dataDir.resolve("inbox").toString());
+        with("batchgate.outbox", dataDir.resolve("outbox").toString());
         if (dbUrl != null) {
             with("batchgate.db.user", System.getenv().getOrDefault("BATCHGATE_TEST_DB_USER", "batchgate"));
             with("batchgate.db.password", System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate"));
