@@ -26,8 +26,8 @@ import dev.batchgate.trigger.file.FileDrops;
 import dev.batchgate.trigger.schedule.ScheduleConfigParser;
 import dev.batchgate.trigger.schedule.ScheduleRoutes;
 import dev.batchgate.trigger.schedule.Schedules;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.service.ServiceSupport;
@@ -68,12 +69,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.duration("batchgate.sync-timeout", Duration.ofSeconds(60)),
                 settings.integer("batchgate.breaker.min-finished", 10));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
-        // Camel's Prometheus support scrapes the registry bound under this name, so ours and Camel's meters share /observe/metrics
-        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
-        BatchMetrics metrics = new BatchMetrics(meterRegistry, engine);
         ItemRunner itemRunner = new ItemRunner(caller);
-        itemRunner.observeCalls(metrics);
         boolean inboxEnabled = settings.bool("batchgate.inbox.enabled", true);
         FileDrops fileDrops = new FileDrops(engine, Path.of(settings.text("batchgate.inbox", "inbox")),
                 Path.of(settings.text("batchgate.outbox", "outbox")), settings.integer("batchgate.inbox.chunk-items", 1000),
@@ -111,6 +107,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
+                BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine);
+                itemRunner.observeCalls(metrics);
                 ProducerTemplate producer = ctx.createProducerTemplate();
                 engine.setLauncher(run -> {
                     metrics.watch(run);
@@ -142,6 +140,13 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 vertx.close();
             }
         });
+    }
+
+    /** The registry Camel scrapes at /observe/metrics, so that batchgate's meters sit next to Camel's. */
+    private static MeterRegistry meterRegistry(CamelContext ctx) {
+        MeterRegistry registry = MicrometerUtils.getMeterRegistryFromCamelRegistry(ctx.getRegistry(),
+                MicrometerConstants.METRICS_REGISTRY_NAME);
+        return registry != null ? registry : new SimpleMeterRegistry();
     }
 
     private static void startRoute(CamelContext ctx, String routeId) {
