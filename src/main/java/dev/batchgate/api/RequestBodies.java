@@ -28,7 +28,8 @@ public final class RequestBodies {
         if (type != null && !type.isBlank() && !type.toLowerCase().contains("json")) {
             throw new BadRequestException(415, "the body must be JSON (Content-Type: application/json), got " + type.split(";")[0]);
         }
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        // a request sent without any body has no buffer at all (length -1)
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             if (required) {
                 throw new BadRequestException(400, "the request body is empty; send a JSON object");
             }
