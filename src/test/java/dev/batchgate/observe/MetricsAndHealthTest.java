@@ -73,6 +73,8 @@ class MetricsAndHealthTest {
         assertThat(value(metrics, "batchgate_ratelimit_wait_seconds_count", "target", "svc")).isEqualTo(requests);
         assertThat(value(metrics, "batchgate_batches_finished_total", "target", "svc", "operation", "start",
                 "status", "completed")).isEqualTo(1);
+        assertThat(metrics).extracting(Sample::name).contains("jvm_memory_used_bytes", "camel_exchanges_total")
+                .doesNotContain("camel_exchange_event_notifier_seconds_count");
     }
 
     @Test
