@@ -124,7 +124,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     fileDrops.recover();
                     startRoute(ctx, "trigger-file-drop");
                 }
-                ScheduleRoutes.add(ctx, schedules.all());
+                if (settings.bool(ScheduleConfigParser.ENABLED, true)) {
+                    ScheduleRoutes.add(ctx, schedules.all());
+                }
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public final class Dashboard {
     }
 
     public static void mount(Router router) {
-        Map<String, Buffer> contents = new java.util.HashMap<>();
+        Map<String, Buffer> contents = new HashMap<>();
         FILES.keySet().forEach(name -> contents.put(name, read("dashboard/" + name)));
         router.route(HttpMethod.GET, "/").handler(ctx -> send(ctx, "index.html", contents));
         router.route(HttpMethod.GET, "/dashboard/:file").handler(ctx -> {

@@ -19,6 +19,7 @@ import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.StoreException;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,11 +32,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.FileConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +86,7 @@ public final class FileDrops {
 
     /** The route's step: reads the file Camel moved to {@code .processing/} into a new batch and starts it. */
     public void ingest(Exchange exchange) {
-        String workPath = slashes(exchange.getMessage().getHeader(org.apache.camel.component.file.FileConstants.FILE_RELATIVE_PATH, String.class));
+        String workPath = slashes(exchange.getMessage().getHeader(FileConstants.FILE_RELATIVE_PATH, String.class));
         pruneEmptyFolders(inbox.resolve(PROCESSING), inbox.resolve(workPath).getParent());
         Outcome outcome = read(sourceName(workPath), workPath, null);
         exchange.setProperty(MOVE_TO, outcome.moveTo());
@@ -181,14 +185,14 @@ public final class FileDrops {
         }
     }
 
-    /** Where a file's items come from, and the batch they make. */
-    private record Source(BatchSpec spec, Target target, Iterator<ItemFileReader.Line> lines, AutoCloseable resource) {
+    /** Where a file's items come from, and the batch they make; {@code file} is closed once read. */
+    private record Source(BatchSpec spec, Target target, Iterator<ItemFileReader.Line> lines, Closeable file) {
     }
 
     private Source open(String sourceName, Path file, String existingBatchId) {
         String[] parts = sourceName.split("/");
         String fileName = parts[parts.length - 1];
-        if (parts.length == 1 && fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+        if (parts.length == 1 && fileName.toLowerCase(Locale.ROOT).endsWith(".json")) {
             return request(sourceName, file);
         }
         ItemFileReader.Format format = ItemFileReader.Format.of(fileName).orElse(null);
@@ -249,7 +253,8 @@ public final class FileDrops {
                 return new ItemFileReader.Line(0, item.index(), item, List.of());
             }
         };
-        return new Source(parsed.spec(), target, lines, () -> { });
+        return new Source(parsed.spec(), target, lines, () -> {
+        });
     }
 
     private BatchSpec storedSpec(String batchId) {
@@ -263,7 +268,7 @@ public final class FileDrops {
     private List<ObjectNode> fill(String batchId, Source source, int stored) {
         List<ObjectNode> problems = new ArrayList<>();
         List<ItemFileReader.Line> chunk = new ArrayList<>(chunkItems);
-        try (AutoCloseable closing = source.resource()) {
+        try (Closeable closing = source.file()) {
             Iterator<ItemFileReader.Line> lines = source.lines();
             while (lines.hasNext() && problems.size() < MAX_ERRORS) {
                 ItemFileReader.Line line = lines.next();
@@ -271,7 +276,7 @@ public final class FileDrops {
                     continue;
                 }
                 if (!line.errors().isEmpty()) {
-                    line.errors().forEach(e -> problems.add(problem(e.line(), e.field(), null, e.message())));
+                    line.errors().forEach(e -> problems.add(problem(e.line(), e.field(), line.index(), e.message())));
                 } else if (problems.isEmpty()) {
                     chunk.add(line);
                     if (chunk.size() == chunkItems) {
@@ -283,10 +288,8 @@ public final class FileDrops {
             if (problems.isEmpty() && !chunk.isEmpty()) {
                 problems.addAll(store(batchId, source, chunk));
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return problems.size() > MAX_ERRORS ? new ArrayList<>(problems.subList(0, MAX_ERRORS)) : problems;
     }
@@ -462,7 +465,7 @@ public final class FileDrops {
         return dot > 0 ? fileName.substring(0, dot) : fileName;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

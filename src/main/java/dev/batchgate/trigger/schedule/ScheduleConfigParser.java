@@ -19,6 +19,8 @@ import org.quartz.CronExpression;
 public final class ScheduleConfigParser {
 
     public static final String PREFIX = "batchgate.schedules.";
+    /** The switch for all schedules, not a schedule of its own. */
+    public static final String ENABLED = PREFIX + "enabled";
     private static final Set<String> KEYS = Set.of("cron", "every", "timezone", "target", "operation", "items", "items-file");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
@@ -29,6 +31,9 @@ public final class ScheduleConfigParser {
     public static Map<String, ScheduleConfig> parse(Map<String, String> properties) {
         Map<String, Map<String, String>> bySchedule = new TreeMap<>();
         properties.forEach((key, value) -> {
+            if (key.equals(ENABLED)) {
+                return;
+            }
             String rest = key.substring(PREFIX.length());
             int dot = rest.indexOf('.');
             if (dot <= 0) {

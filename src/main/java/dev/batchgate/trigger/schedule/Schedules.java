@@ -12,10 +12,13 @@ import dev.batchgate.json.Json;
 import dev.batchgate.target.Target;
 import dev.batchgate.trigger.file.ItemFileReader;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +55,7 @@ public final class Schedules {
     }
 
     public Collection<ScheduleConfig> all() {
-        return configs.values().stream().sorted(java.util.Comparator.comparing(ScheduleConfig::name)).toList();
+        return configs.values().stream().sorted(Comparator.comparing(ScheduleConfig::name)).toList();
     }
 
     public Optional<Firing> lastFiring(String name) {
@@ -164,7 +167,7 @@ public final class Schedules {
     }
 
     /** A schedule as {@code GET /v1/schedules} lists it; {@code nextFiringAt} comes from the scheduler. */
-    public ObjectNode describe(ScheduleConfig config, java.time.Instant nextFiringAt) {
+    public ObjectNode describe(ScheduleConfig config, Instant nextFiringAt) {
         ObjectNode node = Json.object();
         node.put("name", config.name());
         if (config.cron() != null) {
@@ -186,8 +189,8 @@ public final class Schedules {
         if (last.isPresent()) {
             Firing f = last.get();
             ObjectNode lastNode = node.putObject("lastFiring");
-            lastNode.put("at", java.time.Instant.ofEpochMilli(f.firedAt()).toString());
-            lastNode.put("outcome", f.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            lastNode.put("at", Instant.ofEpochMilli(f.firedAt()).toString());
+            lastNode.put("outcome", f.outcome().name().toLowerCase(Locale.ROOT));
             lastNode.put("batchId", f.batchId());
             if (f.message() != null) {
                 lastNode.put("message", f.message());

@@ -113,6 +113,7 @@ class FileDropTest {
         assertThat(doc.path("file").asText()).isEqualTo("svc/start/bad.jsonl");
         assertThat(doc.path("details").get(0).path("line").asInt()).isEqualTo(4);
         assertThat(doc.path("details").get(0).path("field").asText()).isEqualTo("id");
+        assertThat(doc.path("details").get(0).path("index").asInt()).isEqualTo(2);
         assertThat(doc.path("details").get(1).path("line").asInt()).isEqualTo(5);
         assertThat(doc.path("details").get(1).path("field").asText()).isEqualTo("params");
         assertThat(inbox.resolve(".failed/svc/start/bad.jsonl")).exists();

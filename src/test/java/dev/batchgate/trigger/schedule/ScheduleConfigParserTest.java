@@ -32,6 +32,14 @@ class ScheduleConfigParserTest {
     }
 
     @Test
+    void should_not_take_the_switch_for_a_schedule_when_schedules_are_enabled() {
+        Map<String, String> properties = schedule("every", "1m", "items", "a");
+        properties.put("batchgate.schedules.enabled", "true");
+
+        assertThat(ScheduleConfigParser.parse(properties)).containsOnlyKeys("nightly");
+    }
+
+    @Test
     void should_read_the_interval_when_a_schedule_is_given_every() {
         ScheduleConfig config = ScheduleConfigParser.parse(schedule("every", "15m", "items-file", "ids.txt")).get("nightly");
 
