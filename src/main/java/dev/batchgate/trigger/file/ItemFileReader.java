@@ -7,12 +7,14 @@ import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +37,7 @@ import java.util.Set;
 public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Closeable {
 
     /** Longer lines are refused rather than read into memory. */
-    static final int MAX_LINE_CHARS = 1024 * 1024;
+    static final int MAX_LINE_BYTES = 1024 * 1024;
 
     public enum Format {
         TXT, JSONL, CSV;
@@ -61,9 +63,11 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
     }
 
     private final Format format;
-    private final Reader reader;
-    private final char[] buffer = new char[8192];
-    private final StringBuilder current = new StringBuilder();
+    private final InputStream input;
+    private final byte[] buffer = new byte[8192];
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private int position;
     private int limit;
     private boolean endOfInput;
@@ -72,15 +76,14 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
     private List<String> header;
     private Line next;
 
-    private ItemFileReader(Format format, Reader reader) {
+    private ItemFileReader(Format format, InputStream input) {
         this.format = format;
-        this.reader = reader;
+        this.input = input;
     }
 
     /** Opens {@code file}; bytes that are not UTF-8 make the line they are on an error. */
     public static ItemFileReader open(Path file, Format format) throws IOException {
-        return new ItemFileReader(format, new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        return new ItemFileReader(format, Files.newInputStream(file));
     }
 
     /** The physical line number of the last line read (1-based). */
@@ -112,9 +115,9 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
             try {
                 text = readLine();
             } catch (CharacterCodingException e) {
-                return fatal("the file is not UTF-8 text");
+                return new Line(lineNumber, itemIndex++, null, List.of(new LineError(lineNumber, null, "the line is not UTF-8 text")));
             } catch (LineTooLongException e) {
-                return fatal("the line is longer than " + MAX_LINE_CHARS + " characters");
+                return fatal("the line is longer than " + MAX_LINE_BYTES + " bytes");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -240,15 +243,18 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
     }
 
-    /** The next line without its line break, or null at the end; counts every physical line. */
+    /**
+     * The next line without its line break, or null at the end; counts every physical line. Lines are
+     * split on bytes and each is decoded on its own, so a bad byte spoils only its own line.
+     */
     private String readLine() throws IOException {
-        current.setLength(0);
+        current.reset();
         while (true) {
             if (position == limit) {
                 if (endOfInput) {
                     return finishLastLine();
                 }
-                limit = reader.read(buffer);
+                limit = input.read(buffer);
                 position = 0;
                 if (limit < 0) {
                     limit = 0;
@@ -260,34 +266,31 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
             while (position < limit && buffer[position] != '\n') {
                 position++;
             }
-            if (current.length() + (position - start) > MAX_LINE_CHARS) {
+            if (current.size() + (position - start) > MAX_LINE_BYTES) {
                 throw new LineTooLongException();
             }
-            current.append(buffer, start, position - start);
+            current.write(buffer, start, position - start);
             if (position < limit) {
                 position++;
                 lineNumber++;
-                return withoutCarriageReturn();
+                return decodeLine();
             }
         }
     }
 
-    private String finishLastLine() {
-        if (current.length() == 0) {
+    private String finishLastLine() throws CharacterCodingException {
+        if (current.size() == 0) {
             return null;
         }
         lineNumber++;
-        return withoutCarriageReturn();
+        return decodeLine();
     }
 
-    private String withoutCarriageReturn() {
-        int end = current.length();
-        if (end > 0 && current.charAt(end - 1) == '\r') {
-            end--;
-        }
-        String line = current.substring(0, end);
-        current.setLength(0);
-        return line;
+    private String decodeLine() throws CharacterCodingException {
+        byte[] bytes = current.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        current.reset();
+        return decoder.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
     }
 
     private static final class LineTooLongException extends IOException {
@@ -295,6 +298,6 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
 
     @Override
     public void close() throws IOException {
-        reader.close();
+        input.close();
     }
 }
