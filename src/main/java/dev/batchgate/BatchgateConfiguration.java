@@ -41,8 +41,8 @@ import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,13 +100,13 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
                 Dashboard.mount(router);
                 OpenApiDocument.mount(router);
-                HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
+                HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
                 BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine);
                 itemRunner.observeCalls(metrics);
                 ProducerTemplate producer = ctx.createProducerTemplate();

@@ -80,16 +80,11 @@ public final class FileDrops {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /** What became of one file: where it moves to, and its batch (null when rejected). */
-    record Outcome(String moveTo, String batchId) {
-    }
-
     /** The route's step: reads the file Camel moved to {@code .processing/} into a new batch and starts it. */
     public void ingest(Exchange exchange) {
         String workPath = slashes(exchange.getMessage().getHeader(FileConstants.FILE_RELATIVE_PATH, String.class));
         pruneEmptyFolders(inbox.resolve(PROCESSING), inbox.resolve(workPath).getParent());
-        Outcome outcome = read(sourceName(workPath), workPath, null);
-        exchange.setProperty(MOVE_TO, outcome.moveTo());
+        exchange.setProperty(MOVE_TO, read(sourceName(workPath), workPath, null));
     }
 
     /**
@@ -138,7 +133,7 @@ public final class FileDrops {
         if (drop == null || drop.state().equals(FileDropStore.READING)) {
             LOG.info("file {}: reading on after a restart ({})", sourceName,
                     drop == null ? "from the start" : "into batch " + drop.batchId());
-            move(workPath, read(sourceName, workPath, drop).moveTo());
+            move(workPath, read(sourceName, workPath, drop));
         } else {
             move(workPath, finalPath(DONE, sourceName, drop.batchId()));
         }
@@ -151,7 +146,8 @@ public final class FileDrops {
         }
     }
 
-    Outcome read(String sourceName, String workPath, FileDropStore.Drop resumed) {
+    /** Reads a file into its batch (a new one, or {@code resumed}) and starts it; returns where the file goes now. */
+    private String read(String sourceName, String workPath, FileDropStore.Drop resumed) {
         Path file = inbox.resolve(workPath);
         String batchId = resumed == null ? null : resumed.batchId();
         try {
@@ -172,7 +168,7 @@ public final class FileDrops {
             BatchRun run = engine.start(batchId);
             LOG.info("file {}: batch {} with {} items (target={} operation={})", sourceName, batchId, run.total(),
                     run.spec().target(), run.spec().operationLabel());
-            return new Outcome(finalPath(DONE, sourceName, batchId), batchId);
+            return finalPath(DONE, sourceName, batchId);
         } catch (BadRequestException e) {
             List<ObjectNode> problems = new ArrayList<>();
             for (BadRequestException.FieldError d : e.details()) {
@@ -339,7 +335,8 @@ public final class FileDrops {
         return problems;
     }
 
-    private Outcome reject(String sourceName, String batchId, List<ObjectNode> problems) {
+    /** Writes why the file was rejected and removes its batch; returns where the file goes. */
+    private String reject(String sourceName, String batchId, List<ObjectNode> problems) {
         if (batchId != null) {
             drops.deleteRejected(batchId);
         }
@@ -356,7 +353,7 @@ public final class FileDrops {
         String written = outbox.writeError(name, id, error);
         LOG.warn("file {} rejected ({}): {}; see outbox/{}{}", sourceName, FAILED, error.get("error").asText(), written,
                 Outbox.ERROR);
-        return new Outcome(finalPath(FAILED, sourceName, id), null);
+        return finalPath(FAILED, sourceName, id);
     }
 
     private static ObjectNode problem(Integer line, String field, Integer index, String message) {
