@@ -26,17 +26,18 @@ public final class ConfigSecrets {
             Pattern.compile("\\bsnmp-server user" + GAP + "[^\\n]*?\\bauth" + GAP + "(?:md5|sha\\S*)" + GAP + SECRET),
             Pattern.compile("\\bsnmp-server user" + GAP + "[^\\n]*?\\bpriv" + GAP
                     + "(?:(?:des|3des|aes(?:-?\\d+)?)" + GAP + "(?:\\d+" + GAP + ")?)?" + SECRET),
-            Pattern.compile("\\b(?:key-string|authentication-key)" + GAP + TYPE + SECRET),
+            // "<id> md5 <key>" forms (NTP, OSPF message-digest) have their own patterns below
+            Pattern.compile("\\b(?:key-string|authentication-key)" + GAP + "(?!\\d+" + GAP + "md5\\b)" + TYPE + SECRET),
             Pattern.compile("\\bntp authentication-key" + GAP + "\\d+" + GAP + "md5" + GAP + SECRET),
             Pattern.compile("\\bmessage-digest-key" + GAP + "\\d+" + GAP + "md5" + GAP + TYPE + SECRET),
             Pattern.compile("\\bpre-shared-key(?:" + GAP + "(?:address" + GAP + "\\S+|hostname" + GAP + "\\S+|local|remote"
                     + "|clear|encrypted|key|\\d))*" + GAP + SECRET),
             Pattern.compile("\\bisakmp key" + GAP + TYPE + SECRET),
             // "key 7 …" anywhere: TACACS+/RADIUS servers, key chains, NX-OS hosts
-            Pattern.compile("\\bkey" + GAP + "\\d" + GAP + SECRET),
-            Pattern.compile("\\b(?:tacacs-server|radius-server)" + GAP + "[^\\n]*?\\bkey" + GAP + TYPE + SECRET),
+            Pattern.compile("(?<![-\\w])key" + GAP + "\\d" + GAP + SECRET),
+            Pattern.compile("\\b(?:tacacs-server|radius-server)" + GAP + "[^\\n]*?(?<![-\\w])key" + GAP + TYPE + SECRET),
             // a bare "key <x>" under "tacacs server"/"radius server"; "key 1" alone is a key-chain key id
-            Pattern.compile("^[ \\t]*key" + GAP + TYPE + "(?!\\d+[ \\t]*$)" + SECRET, Pattern.MULTILINE));
+            Pattern.compile("^[ \\t]*key" + GAP + "(?!chain\\b)" + TYPE + "(?!\\d+[ \\t]*$)" + SECRET, Pattern.MULTILINE));
 
     private ConfigSecrets() {}
 
