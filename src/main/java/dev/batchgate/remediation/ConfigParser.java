@@ -1,8 +1,6 @@
 package dev.batchgate.remediation;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -21,7 +19,11 @@ final class ConfigParser {
 
     private final String label;
     private final PlatformRules rules;
-    private final List<String> lines;
+    private final String config;
+    /** Where each line starts and ends in {@code config}, so that lines are not copied before they are read. */
+    private int[] lineStarts = new int[64];
+    private int[] lineEnds = new int[64];
+    private int lineCount;
     private ConfigNode[] openSections = new ConfigNode[16];
     private int[] openColumns = new int[16];
     private int innermost;
@@ -29,7 +31,8 @@ final class ConfigParser {
     private ConfigParser(String label, String text, PlatformRules rules) {
         this.label = label;
         this.rules = rules;
-        this.lines = splitLines(text);
+        this.config = text;
+        findLines();
     }
 
     /** {@code label} names the config in error messages, e.g. "running config". */
@@ -41,14 +44,15 @@ final class ConfigParser {
         ConfigNode root = ConfigNode.root();
         openSections[0] = root;
         openColumns[0] = -1;
-        for (int index = 0; index < lines.size(); index++) {
-            String raw = lines.get(index);
-            int end = endOfContent(raw);
-            int column = startOfContent(raw, end);
-            if (column == end) {
+        for (int index = 0; index < lineCount; index++) {
+            int lineStart = lineStarts[index];
+            int end = endOfContent(lineStart, lineEnds[index]);
+            int start = startOfContent(lineStart, end);
+            if (start == end) {
                 continue;
             }
-            String text = collapseWhitespace(raw, column, end);
+            int column = start - lineStart;
+            String text = collapseWhitespace(start, end);
             char first = text.charAt(0);
             if (first == '!' || first == '#') {
                 continue;
@@ -120,8 +124,8 @@ final class ConfigParser {
             return firstIndex;
         }
         StringBuilder banner = new StringBuilder(firstLine);
-        for (int index = firstIndex + 1; index < lines.size(); index++) {
-            String line = lines.get(index).stripTrailing();
+        for (int index = firstIndex + 1; index < lineCount; index++) {
+            String line = config.substring(lineStarts[index], endOfContent(lineStarts[index], lineEnds[index]));
             banner.append('\n').append(line);
             boolean closed = delimiter == null ? line.strip().equals("EOF") : line.contains(delimiter);
             if (closed) {
@@ -138,50 +142,56 @@ final class ConfigParser {
         return masked.length() <= MAX_QUOTED_LENGTH ? masked : masked.substring(0, MAX_QUOTED_LENGTH) + "…";
     }
 
-    private static List<String> splitLines(String text) {
-        List<String> lines = new ArrayList<>(text.length() / 24 + 1);
+    private void findLines() {
+        int length = config.length();
         int start = 0;
-        int length = text.length();
         for (int index = 0; index < length; index++) {
-            char character = text.charAt(index);
+            char character = config.charAt(index);
             if (character == '\n' || character == '\r') {
-                lines.add(text.substring(start, index));
-                if (character == '\r' && index + 1 < length && text.charAt(index + 1) == '\n') {
+                addLine(start, index);
+                if (character == '\r' && index + 1 < length && config.charAt(index + 1) == '\n') {
                     index++;
                 }
                 start = index + 1;
             }
         }
         if (start < length) {
-            lines.add(text.substring(start));
+            addLine(start, length);
         }
-        return lines;
     }
 
-    private static int endOfContent(String raw) {
-        int end = raw.length();
-        while (end > 0 && Character.isWhitespace(raw.charAt(end - 1))) {
+    private void addLine(int start, int end) {
+        if (lineCount == lineStarts.length) {
+            lineStarts = Arrays.copyOf(lineStarts, lineCount * 2);
+            lineEnds = Arrays.copyOf(lineEnds, lineCount * 2);
+        }
+        lineStarts[lineCount] = start;
+        lineEnds[lineCount] = end;
+        lineCount++;
+    }
+
+    private int endOfContent(int start, int end) {
+        while (end > start && Character.isWhitespace(config.charAt(end - 1))) {
             end--;
         }
         return end;
     }
 
-    private static int startOfContent(String raw, int end) {
-        int start = 0;
-        while (start < end && Character.isWhitespace(raw.charAt(start))) {
+    private int startOfContent(int start, int end) {
+        while (start < end && Character.isWhitespace(config.charAt(start))) {
             start++;
         }
         return start;
     }
 
-    private static String collapseWhitespace(String raw, int start, int end) {
+    private String collapseWhitespace(int start, int end) {
         StringBuilder collapsed = null;
         boolean previousWasSpace = false;
         for (int index = start; index < end; index++) {
-            char character = raw.charAt(index);
+            char character = config.charAt(index);
             boolean space = Character.isWhitespace(character);
-            if (collapsed == null && (space && (character != ' ' || previousWasSpace))) {
-                collapsed = new StringBuilder(end - start).append(raw, start, index - (previousWasSpace ? 1 : 0));
+            if (collapsed == null && space && (character != ' ' || previousWasSpace)) {
+                collapsed = new StringBuilder(end - start).append(config, start, index - (previousWasSpace ? 1 : 0));
                 if (previousWasSpace) {
                     collapsed.append(' ');
                 }
@@ -191,6 +201,6 @@ final class ConfigParser {
             }
             previousWasSpace = space;
         }
-        return collapsed == null ? raw.substring(start, end) : collapsed.toString();
+        return collapsed == null ? config.substring(start, end) : collapsed.toString();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -20,6 +21,8 @@ final class PlatformRules {
 
     private final Set<String> sectionTerminators;
     private final Pattern ignoredLines;
+    /** ASCII characters that can start an ignored line, so most lines skip the regex. */
+    private final boolean[] ignoredLineFirstCharacters = new boolean[128];
     private final List<LineageRule> idempotentCommands;
     private final List<LineageRule> idempotentCommandsAvoid;
     private final List<NegationRule> negations;
@@ -117,6 +120,14 @@ final class PlatformRules {
                 ? null
                 : Pattern.compile(orEmpty(ignoredLines).stream().map(regex -> "(?:" + regex + ")")
                         .collect(Collectors.joining("|")));
+        if (this.ignoredLines != null) {
+            Matcher probe = this.ignoredLines.matcher("");
+            for (char first = 0; first < ignoredLineFirstCharacters.length; first++) {
+                // a regex that can match text starting with this character matches it or wants more input
+                probe.reset(String.valueOf(first));
+                ignoredLineFirstCharacters[first] = probe.lookingAt() || probe.hitEnd();
+            }
+        }
         this.idempotentCommands = orEmpty(idempotentCommands);
         this.idempotentCommandsAvoid = orEmpty(idempotentCommandsAvoid);
         this.negations = orEmpty(negations);
@@ -128,7 +139,15 @@ final class PlatformRules {
 
     /** Section terminators ({@code exit}, {@code end-policy}…) and the platform's ignored lines are no config. */
     boolean isNotConfig(String text) {
-        return sectionTerminators.contains(text) || (ignoredLines != null && ignoredLines.matcher(text).lookingAt());
+        if (sectionTerminators.contains(text)) {
+            return true;
+        }
+        if (ignoredLines == null) {
+            return false;
+        }
+        char first = text.charAt(0);
+        return (first >= ignoredLineFirstCharacters.length || ignoredLineFirstCharacters[first])
+                && ignoredLines.matcher(text).lookingAt();
     }
 
     /**
