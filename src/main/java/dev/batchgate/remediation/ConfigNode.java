@@ -90,12 +90,11 @@ final class ConfigNode {
     }
 
     /** Adds a copy of {@code source} and everything under it, merging only at this level. */
-    ConfigNode addCopyOf(ConfigNode source) {
+    void addCopyOf(ConfigNode source) {
         ConfigNode copy = addChild(source.text);
         for (ConfigNode sourceChild : source.children) {
             copy.appendCopyOf(sourceChild);
         }
-        return copy;
     }
 
     private void appendCopyOf(ConfigNode source) {
@@ -116,10 +115,5 @@ final class ConfigNode {
             }
         }
         return true;
-    }
-
-    @Override
-    public String toString() {
-        return text == null ? "<root>" : text;
     }
 }
