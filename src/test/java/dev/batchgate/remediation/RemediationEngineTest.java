@@ -40,6 +40,14 @@ class RemediationEngineTest {
     }
 
     @Test
+    void should_see_no_difference_when_configs_indent_their_sections_by_different_widths() {
+        String running = "router bgp 65000\n address-family ipv4\n  network 10.0.0.0\n neighbor 10.0.0.1 remote-as 65001";
+        String intended = "router bgp 65000\n   address-family ipv4\n      network 10.0.0.0\n   neighbor 10.0.0.1 remote-as 65001";
+
+        assertThat(engine.remediate("arista_eos", running, intended)).isEqualTo(new Remediation("", ""));
+    }
+
+    @Test
     void should_see_no_difference_when_configs_differ_only_in_comments_and_blank_lines() {
         String running = "! managed by netops\ninterface Gi0/1\n description uplink\n!\n\n# end of file\n";
         String intended = "interface Gi0/1\n ! the uplink\n description uplink";
