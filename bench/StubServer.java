@@ -67,6 +67,8 @@ public class StubServer {
             System.exit(1);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Said out loud: on a shared machine a stub stopped from outside is otherwise a mystery.
+            System.err.println("stub on port " + port + " stopping after " + requests.sum() + " requests");
             if (recordFile != null) {
                 writeRecords(recordFile);
             }

@@ -17,6 +17,9 @@ const rate = (x) => fmt(x).padStart(8);
 const params = of('params')[0] ?? {};
 console.log(`\n== batchgate benchmark  N=${params.n} C=${params.c} latency=${params.latencyMs} ms `
   + `cores=${params.cores}  ${params.at ?? ''}`);
+const load = of('load')[0];
+console.log(`   load average (1/5/15 min) at start ${params.loadAtStart ?? '?'}, at end ${load?.end ?? '?'}`
+  + `${load ? `, run took ${load.seconds} s` : ''}  (other work on the machine skews every figure)`);
 
 const baselines = [
   ...of('wrk').map((r) => ({ name: 'wrk (ceiling)', ...r })),

@@ -34,6 +34,7 @@ RPM_MINUTES=${RPM_MINUTES:-3}
 PROBE_N=${PROBE_N:-100000}
 PROBE_MAX_SECONDS=${PROBE_MAX_SECONDS:-180}
 
+[[ $BATCHGATE_JAR == /* ]] || BATCHGATE_JAR=$ROOT/$BATCHGATE_JAR
 BG_JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 BG_JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
 [[ $SCENARIOS == all ]] && SCENARIOS="throughput makespan rpm probe"
@@ -100,7 +101,11 @@ build_jar() {
 
 STUB_CP=
 stub_classpath() {
-  if [[ $JAR_OK == 1 ]]; then STUB_CP=$ROOT/$BATCHGATE_JAR; return 0; fi
+  # A zip's directory stores names uncompressed: grep finds whether the shaded jar carries Vert.x.
+  if [[ -f $BATCHGATE_JAR ]] && grep -qa 'io/vertx/core/Vertx.class' "$BATCHGATE_JAR"; then
+    STUB_CP=$BATCHGATE_JAR
+    return 0
+  fi
   local cached=$ROOT/bench/out/stub-classpath.txt
   if [[ ! -s $cached ]]; then
     log "resolving the stub classpath from ~/.m2"
@@ -113,8 +118,9 @@ stub_classpath() {
 # ---------------------------------------------------------------------------------------------------------
 # Processes: the stub and batchgate.
 
-STUB_PORT= STUB_PID= STUB_URL=
+STUB_PORT= STUB_PID= STUB_URL= STUB_ARGS=()
 start_stub() { # latencyMs [recordFile]
+  STUB_ARGS=("$@")
   STUB_PORT=$(free_port)
   "$STUB_JAVA" -Xmx512m -Dlogback.configurationFile="$ROOT/bench/logback-stub.xml" \
     -Dio.netty.leakDetection.level=disabled -cp "$STUB_CP" \
@@ -129,6 +135,16 @@ start_stub() { # latencyMs [recordFile]
   log "stub on :$STUB_PORT latency ${1} ms (pid $STUB_PID)"
 }
 stop_stub() { stop_pid "$STUB_PID"; }
+# measure NAME COMMAND...: run one measurement; if the stub died meanwhile, say so and start a new one.
+measure() {
+  local name=$1
+  shift
+  "$@"
+  if ! kill -0 "$STUB_PID" 2>/dev/null; then
+    note "stub exited during $name, its figure is void ($(tail -1 "$OUT/stub-$STUB_PORT.log")); restarted"
+    start_stub "${STUB_ARGS[@]}"
+  fi
+}
 
 BG_PORT= BG_PID= BG_URL= BG_DIR=
 start_batchgate() { # label concurrency [extra -D...]
@@ -147,7 +163,7 @@ start_batchgate() { # label concurrency [extra -D...]
     -Dbatchgate.targets.bench.concurrency="$concurrency" \
     "-Dbatchgate.targets.bench.operations.call=POST /items/{id}" \
     "$@" $BATCHGATE_OPTS \
-    -jar "$ROOT/$BATCHGATE_JAR" > "$BG_DIR/stdout.log" 2> "$BG_DIR/stderr.log" &
+    -jar "$BATCHGATE_JAR" > "$BG_DIR/stdout.log" 2> "$BG_DIR/stderr.log" &
   BG_PID=$!
   STARTED_PIDS+=("$BG_PID")
   BG_URL=http://127.0.0.1:$BG_PORT
@@ -227,9 +243,9 @@ measure_node_pool() {
 scenario_throughput() {
   has_budget 150 throughput || return
   start_stub "$LATENCY_MS" || return
-  measure_wrk
-  measure_jdk_clients
-  measure_node_pool
+  measure wrk measure_wrk
+  measure "JDK clients" measure_jdk_clients
+  measure "Node pool" measure_node_pool
   if [[ $JAR_OK == 1 ]] && start_batchgate throughput "$C"; then
     ((WARMUP > 0)) && bg_batch warmup sync "$WARMUP" --no-results
     bg_batch sync sync "$N" --latency-ms="$LATENCY_MS" --c="$C"
@@ -292,7 +308,8 @@ command -v wrk > /dev/null || { echo "wrk is required (apt-get install wrk)" >&2
 
 record "$(node -e 'console.log(JSON.stringify({kind:"params",n:+process.argv[1],c:+process.argv[2],
   latencyMs:+process.argv[3],warmup:+process.argv[4],scenarios:process.argv[5],
-  batchgateJava:process.argv[6],cores:require("os").cpus().length,at:new Date().toISOString()}))' \
+  batchgateJava:process.argv[6],cores:require("os").cpus().length,at:new Date().toISOString(),
+  loadAtStart:require("fs").readFileSync("/proc/loadavg","utf8").split(" ").slice(0,3).join(" ")}))' \
   "$N" "$C" "$LATENCY_MS" "$WARMUP" "$SCENARIOS" "$("$BG_JAVA" -version 2>&1 | head -1)")"
 log "results in $OUT"
 build_jar
@@ -300,4 +317,5 @@ stub_classpath || exit 1
 for scenario in $SCENARIOS; do
   if declare -F "scenario_$scenario" > /dev/null; then "scenario_$scenario"; else note "unknown scenario $scenario"; fi
 done
+record "{\"kind\":\"load\",\"end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"seconds\":$SECONDS}"
 node bench/report.mjs "$RESULTS" | tee "$OUT/summary.txt"
