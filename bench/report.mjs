@@ -56,9 +56,18 @@ for (const h of of('heap')) {
     + `${h.gcs} GCs, committed ${fmt(h.committedMiB)} MiB`);
 }
 
-for (const r of measured.filter((m) => m.makespanMs !== undefined)) {
-  console.log(`\n-- makespan: N=${r.n} C=${r.c} latency=${r.latencyMs} ms: ${r.makespanMs} ms `
-    + `vs bound ${r.makespanBoundMs} ms (1.05 × ceil(N/C) × latency) → ${r.makespanOk ? 'PASS' : 'FAIL'}`);
+const makespans = [
+  ...of('makespan-reference').map((r) => ({ name: `${r.client} (java ${r.java})`, ...r })),
+  ...measured.filter((m) => m.makespanMs !== undefined).map((r) => ({ name: 'batchgate', ...r })),
+];
+if (makespans.length) {
+  const r0 = makespans[0];
+  console.log(`\n-- makespan: N=${r0.n} C=${r0.c} latency=${r0.latencyMs} ms, bound ${r0.makespanBoundMs} ms `
+    + '(1.05 × ceil(N/C) × latency)');
+  for (const r of makespans) {
+    console.log(`${pad(r.name, 34)}${String(r.makespanMs).padStart(8)} ms → ${r.makespanOk ? 'PASS' : 'FAIL'}`
+      + `${r.failed ? `  (${r.failed} failed)` : ''}${r.errors ? `  (${r.errors} errors)` : ''}`);
+  }
 }
 
 for (const r of of('rpm')) {
