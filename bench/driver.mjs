@@ -186,7 +186,13 @@ async function runBatch(o) {
     out.makespanOk = makespanMs <= boundMs;
   }
   if (!o['no-results'] && id) {
-    const rows = await fetchResults(base, id);
+    let rows;
+    try {
+      rows = await fetchResults(base, id);
+    } catch (e) {
+      out.resultsError = e.message;
+      return out;
+    }
     const overhead = rows
       .map((r) => r.durationMs)
       .filter((d) => typeof d === 'number')
@@ -221,10 +227,14 @@ async function runProbe(o) {
   let errors = 0;
   for (;;) {
     const start = performance.now();
-    const r = await request('GET', url, undefined, 30_000);
+    try {
+      const r = await request('GET', url, undefined, 30_000);
+      if (r.status !== 200) errors++;
+      summary = r.json ?? summary;
+    } catch {
+      errors++;
+    }
     latencies.push(performance.now() - start);
-    if (r.status !== 200) errors++;
-    summary = r.json ?? summary;
     if (TERMINAL.has(summary?.status) || Date.now() > deadline) break;
     await sleep(intervalMs);
   }

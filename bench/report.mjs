@@ -45,7 +45,7 @@ if (throughput.length) {
       + `${r.succeeded}/${r.total} ok, ${r.failed} failed`);
     if (ratios.length) console.log(`        ${ratios.join(' · ')}`);
     console.log(`        per-item overhead p50 ${fmt(r.overheadP50Ms, 1)} ms  p99 ${fmt(r.overheadP99Ms, 1)} ms  `
-      + `max ${fmt(r.overheadMaxMs, 1)} ms  (${r.results ?? 0} results)`);
+      + `max ${fmt(r.overheadMaxMs, 1)} ms  (${r.results ?? 0} results${r.resultsError ? `; ${r.resultsError}` : ''})`);
     console.log(`        cpu ${fmt(r.cpuSeconds, 2)} s = ${fmt(r.cpuMsPerItem, 3)} ms/item, ${fmt(r.coresUsed, 2)} cores;  `
       + `stub saw ${r.stubRequests} requests, max ${r.stubMaxInFlight} in flight (C=${r.c})`);
   }
