@@ -72,6 +72,27 @@ public final class RateLimiter {
         return future;
     }
 
+    /**
+     * A permit at once if the limits allow a start this instant and nobody is queued, else null:
+     * how a pool of limiters (the LLM models) takes the first one that is free without queueing on any.
+     */
+    public Permit tryAcquire() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (waiting > 0 || inFlight >= concurrency || earliestStart() > now) {
+                return null;
+            }
+            recordStart(now);
+        }
+        return new Permit(this);
+    }
+
+    /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
+    public synchronized Duration untilNextStart() {
+        long wait = earliestStart() - System.nanoTime();
+        return wait > 0 ? Duration.ofNanos(wait) : Duration.ZERO;
+    }
+
     /** Reconfigures the limits live; waiting callers follow at once. */
     public void update(Integer newRpm, Integer newConcurrency) {
         synchronized (this) {
