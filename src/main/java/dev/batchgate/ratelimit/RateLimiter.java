@@ -89,8 +89,10 @@ public final class RateLimiter {
 
     /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
     public synchronized Duration untilNextStart() {
-        long wait = earliestStart() - System.nanoTime();
-        return wait > 0 ? Duration.ofNanos(wait) : Duration.ZERO;
+        long at = earliestStart();
+        long now = System.nanoTime();
+        // compared before subtracting: "no limit yet" is Long.MIN_VALUE, which would overflow
+        return at > now ? Duration.ofNanos(at - now) : Duration.ZERO;
     }
 
     /** Reconfigures the limits live; waiting callers follow at once. */
