@@ -97,6 +97,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 engine.stopAllForShutdown();
+                llm.close();
                 writer.close();
                 caller.close();
                 store.close();

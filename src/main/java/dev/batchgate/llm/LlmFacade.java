@@ -27,9 +27,11 @@ public final class LlmFacade {
     private static final String PREFIX = "batchgate.llm.";
 
     private final LlmApi api;
+    private final ScheduledExecutorService timer;
 
-    private LlmFacade(LlmApi api) {
+    private LlmFacade(LlmApi api, ScheduledExecutorService timer) {
         this.api = api;
+        this.timer = timer;
     }
 
     /** Registers the {@code llm} target and its item runner; call before batches resume. */
@@ -41,7 +43,8 @@ public final class LlmFacade {
             return t;
         });
         ModelPool pool = new ModelPool(settings.models(),
-                spec -> engine.targets().newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency()), timer);
+                spec -> engine.targets().newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
+                        settings.windowGuard()), timer);
         AutoConcurrency concurrency = new AutoConcurrency(settings.summedRpm(), settings.models().size(), settings.maxConcurrency());
         UsageStore usage = new UsageStore(engine.store().dataSource());
         if (engine.targets().find(TARGET).isPresent()) {
@@ -50,14 +53,18 @@ public final class LlmFacade {
         engine.targets().register(new TargetConfig(TARGET, settings.url(), null, settings.maxConcurrency(), settings.timeout(),
                 settings.retries(), settings.retryDelay(), Map.of(), Map.of()));
         items.handleTarget(TARGET, new LlmItemRunner(settings, pool, caller, usage, concurrency));
-        LOG.info("LLM pool: {} at {} (API key {})", settings.models(), settings.url(),
-                settings.apiKey().isEmpty() ? "not set" : "set");
+        LOG.info("LLM pool {} at {} (API key {})", String.join(",", settings.models().stream().map(m -> m.name() + ":" + m.rpm()).toList()),
+                settings.url(), settings.apiKey().isEmpty() ? "not set" : "set");
         LlmRequestParser parser = new LlmRequestParser(TARGET, engine.settings().maxItems(), concurrency::concurrency);
-        return new LlmFacade(new LlmApi(vertx, engine, parser, usage, pool, concurrency, settings));
+        return new LlmFacade(new LlmApi(vertx, engine, parser, usage, pool, concurrency, settings), timer);
     }
 
     public void mount(Router router) {
         api.mount(router);
+    }
+
+    public void close() {
+        timer.shutdownNow();
     }
 
     static LlmSettings settings(Settings properties) {
@@ -77,6 +84,7 @@ public final class LlmFacade {
                 properties.duration(PREFIX + "cooldown", LlmSettings.DEFAULT_COOLDOWN),
                 properties.duration(PREFIX + "timeout", LlmSettings.DEFAULT_TIMEOUT),
                 properties.integer(PREFIX + "retries", LlmSettings.DEFAULT_RETRIES),
-                properties.duration(PREFIX + "retry-delay", LlmSettings.DEFAULT_RETRY_DELAY));
+                properties.duration(PREFIX + "retry-delay", LlmSettings.DEFAULT_RETRY_DELAY),
+                properties.duration(PREFIX + "window-guard", LlmSettings.DEFAULT_WINDOW_GUARD));
     }
 }

@@ -181,8 +181,11 @@ public final class LlmItemRunner implements ItemHandler {
         }
         ObjectNode extra = run.extra();
         synchronized (extra) {
-            BatchUsageSection.add((ObjectNode) extra.get(BatchUsageSection.FIELD), calls.model, calls.status, 1,
-                    calls.answer.inputTokens(), calls.answer.outputTokens(), calls.lastCost);
+            // a new section each time: a summary being written elsewhere may still hold the previous one
+            ObjectNode section = ((ObjectNode) extra.get(BatchUsageSection.FIELD)).deepCopy();
+            BatchUsageSection.add(section, calls.model, calls.status, 1, calls.answer.inputTokens(), calls.answer.outputTokens(),
+                    calls.lastCost);
+            extra.set(BatchUsageSection.FIELD, section);
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param timeout        per call
  * @param retries        extra calls after a server error or timeout (429s never use them up)
  * @param retryDelay     first backoff before such a retry; doubles, with jitter
+ * @param windowGuard    margin on each model's 60 s window: a call reaches a remote API with more
+ *                       jitter than a local target, and a provider counts arrivals, not our starts
  */
 public record LlmSettings(
         String url,
@@ -27,7 +29,8 @@ public record LlmSettings(
         Duration cooldown,
         Duration timeout,
         int retries,
-        Duration retryDelay) {
+        Duration retryDelay,
+        Duration windowGuard) {
 
     public static final String DEFAULT_URL = "https://generativelanguage.googleapis.com/v1beta/openai";
     public static final String DEFAULT_MODELS = "gemini-2.5-pro:2,gemini-2.5-flash:10,gemini-2.5-flash-lite:30";
@@ -36,6 +39,7 @@ public record LlmSettings(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
     public static final int DEFAULT_RETRIES = 2;
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_WINDOW_GUARD = Duration.ofSeconds(1);
 
     public LlmSettings {
         if (maxConcurrency < 1) {
@@ -74,6 +78,6 @@ public record LlmSettings(
     public String toString() {
         return "LlmSettings[url=" + url + ", apiKey=" + (apiKey.isEmpty() ? "(none)" : "***") + ", models=" + models
                 + ", prices=" + prices.keySet() + ", maxConcurrency=" + maxConcurrency + ", cooldown=" + cooldown
-                + ", timeout=" + timeout + ", retries=" + retries + ", retryDelay=" + retryDelay + "]";
+                + ", timeout=" + timeout + ", retries=" + retries + ", retryDelay=" + retryDelay + ", windowGuard=" + windowGuard + "]";
     }
 }

@@ -24,11 +24,12 @@ public final class RateLimiter {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Margin on the hard window so that starts observed at the downstream stay within rpm. */
-    private static final long WINDOW_GUARD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final Duration DEFAULT_WINDOW_GUARD = Duration.ofMillis(250);
     private static final long RECOVERY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
     private final String name;
+    private final long windowGuardNanos;
     private final ScheduledExecutorService timer;
     private final RateMeter meter = new RateMeter();
 
@@ -47,6 +48,12 @@ public final class RateLimiter {
     private long wakeUpAt;
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
+        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD);
+    }
+
+    /** @param windowGuard margin on the hard window, for downstreams reached with more jitter than usual */
+    public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard) {
+        this.windowGuardNanos = windowGuard.toNanos();
         this.name = name;
         this.timer = timer;
         this.rpm = rpm;
@@ -190,7 +197,7 @@ public final class RateLimiter {
         if (rpm != null) {
             allowedAt = Math.max(allowedAt, nextStart);
             if (recentStarts.size() >= rpm) {
-                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + WINDOW_GUARD_NANOS);
+                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + windowGuardNanos);
             }
         }
         return allowedAt;

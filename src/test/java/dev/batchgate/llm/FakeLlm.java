@@ -38,6 +38,7 @@ final class FakeLlm implements AutoCloseable {
     private final Map<String, ArrayDeque<Long>> accepted = new HashMap<>();
     private final Map<String, Function<Call, Reply>> behaviours = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
+    private Duration latency = Duration.ZERO;
 
     FakeLlm() {
         server.respond(this::answer);
@@ -56,6 +57,12 @@ final class FakeLlm implements AutoCloseable {
     /** Calls to {@code model} get what {@code behaviour} says; a null reply falls back to the normal answer. */
     synchronized FakeLlm behave(String model, Function<Call, Reply> behaviour) {
         behaviours.put(model, behaviour);
+        return this;
+    }
+
+    /** Every answer (429s aside) comes after {@code delay}, like a model generating text. */
+    synchronized FakeLlm latency(Duration delay) {
+        latency = delay;
         return this;
     }
 
@@ -135,7 +142,7 @@ final class FakeLlm implements AutoCloseable {
         if (prompt.startsWith("slow:")) {
             return ok.after(Duration.ofMillis(Long.parseLong(prompt.substring(5).split("\\D")[0])));
         }
-        return ok;
+        return latency.isZero() ? ok : ok.after(latency);
     }
 
     private static String completion(String model, String content, String finishReason, String prompt) {

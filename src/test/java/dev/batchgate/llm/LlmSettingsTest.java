@@ -42,7 +42,7 @@ class LlmSettingsTest {
     @Test
     void should_never_show_the_api_key_when_settings_are_printed_or_errors_echo_it() {
         LlmSettings settings = new LlmSettings("http://llm/v1/", "sk-secret-123", List.of(new ModelSpec("m", 1)), Map.of(), 10,
-                Duration.ofSeconds(60), Duration.ofSeconds(30), 2, Duration.ofSeconds(1));
+                Duration.ofSeconds(60), Duration.ofSeconds(30), 2, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
         assertThat(settings.toString()).doesNotContain("sk-secret-123").contains("apiKey=***");
         assertThat(settings.scrub("HTTP 401: Incorrect API key provided: sk-secret-123")).isEqualTo("HTTP 401: Incorrect API key provided: ***");
