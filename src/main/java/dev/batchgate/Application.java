@@ -17,7 +17,8 @@ public final class Application {
 
     /** A configured but not started Main; tests start it with their own override properties. */
     public static Main create() {
-        Main main = new Main(Application.class);
+        // not Main(Application.class): that also scans dev.batchgate, finds BatchgateConfiguration and runs it a second time
+        Main main = new Main();
         // ./application.properties wins over the bundled copy, which supplies defaults when run elsewhere
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");

@@ -12,6 +12,7 @@ import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.demo.DemoDownstream;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.llm.LlmFacade;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetCaller;
@@ -56,7 +57,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
 
         context.getRegistry().bind("batchEngine", engine);
-        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, new ItemRunner(caller)));
+        ItemRunner itemRunner = new ItemRunner(caller);
+        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
 
@@ -76,6 +79,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new TargetsApi(targets).mount(router);
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
+                llm.mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
@@ -93,6 +97,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 engine.stopAllForShutdown();
+                llm.close();
                 writer.close();
                 caller.close();
                 store.close();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -27,12 +28,22 @@ import java.util.concurrent.TimeUnit;
 public final class ItemRunner {
 
     private final TargetCaller caller;
+    private final Map<String, ItemHandler> handlers = new ConcurrentHashMap<>();
 
     public ItemRunner(TargetCaller caller) {
         this.caller = caller;
     }
 
+    /** The items of {@code target}'s batches run through {@code handler} instead of one call per operation. */
+    public void handleTarget(String target, ItemHandler handler) {
+        handlers.put(target, handler);
+    }
+
     public ItemResult run(BatchRun run, BatchItem item) {
+        ItemHandler handler = handlers.get(run.spec().target());
+        if (handler != null) {
+            return handler.run(run, item);
+        }
         List<String> operations = run.spec().operations();
         if (operations.size() == 1) {
             Attempts attempts = call(run, item, operations.get(0), false);
