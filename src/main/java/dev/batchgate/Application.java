@@ -23,7 +23,8 @@ public final class Application {
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
-        main.configure().addConfiguration(BatchgateConfiguration.class);
+        // the package scan that Main(Application.class) turns on would find BatchgateConfiguration a second time
+        main.configure().withBasePackageScanEnabled(false).addConfiguration(BatchgateConfiguration.class);
         return main;
     }
 }
