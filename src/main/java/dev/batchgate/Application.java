@@ -1,5 +1,8 @@
 package dev.batchgate;
 
+import dev.batchgate.mcp.McpServer;
+import dev.batchgate.mcp.McpStdio;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
@@ -11,8 +14,35 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        // checked before Camel's own argument parser could see (and refuse) the word
+        if (args.length > 0 && args[0].equals("mcp")) {
+            serveMcpOverStdio();
+            return;
+        }
         Main main = create();
         main.run(args);
+    }
+
+    /**
+     * {@code batchgate.jar mcp}: MCP over stdin/stdout until stdin ends. No HTTP server, so it runs
+     * alongside a server on the same data directory (the H2 job store is shared, see JobStore); it
+     * resumes no batches at start, as those belong to the process that ran them.
+     */
+    private static void serveMcpOverStdio() throws Exception {
+        PrintStream protocolOut = McpStdio.reserveStandardOutput();
+        Main main = create();
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("batchgate.resume-unfinished", "false");
+        main.start();
+        try {
+            McpServer server = main.getCamelContext().getRegistry()
+                    .lookupByNameAndType(BatchgateConfiguration.MCP_SERVER, McpServer.class);
+            new McpStdio(server, System.in, protocolOut).run();
+        } finally {
+            main.stop();
+        }
+        System.exit(0);
     }
 
     /** A configured but not started Main; tests start it with their own override properties. */
