@@ -25,15 +25,14 @@ public final class Application {
 
     /**
      * {@code batchgate.jar mcp}: MCP over stdin/stdout until stdin ends. No HTTP server, so it runs
-     * alongside a server on the same data directory (the H2 job store is shared, see JobStore); it
-     * resumes no batches at start, as those belong to the process that ran them.
+     * alongside a server on the same data directory (the H2 job store is shared, see JobStore), and
+     * it resumes no batches at start: those belong to the server, which resumes them.
      */
     private static void serveMcpOverStdio() throws Exception {
         PrintStream protocolOut = McpStdio.reserveStandardOutput();
         Main main = create();
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("batchgate.resume-unfinished", "false");
         main.start();
         try {
             McpServer server = main.getCamelContext().getRegistry()

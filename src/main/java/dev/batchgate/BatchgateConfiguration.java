@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
 /** Wires batchgate's parts from the {@code batchgate.*} properties and mounts its HTTP API once Camel is up. */
 public class BatchgateConfiguration implements CamelConfiguration {
 
+    /** Where {@code batchgate.jar mcp} finds the MCP server to serve over stdio. */
+    public static final String MCP_SERVER = "mcpServer";
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchgateConfiguration.class);
 
     @Override
@@ -80,29 +83,30 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
-                // `batchgate.jar mcp` runs without the HTTP server: MCP over stdio only
-                boolean serving = settings.bool("camel.server.enabled", true);
-                if (serving) {
-                    Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
-                    HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
-                    new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
-                    new TargetsApi(targets).mount(router);
-                    new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
-                            settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
-                    new CoolifyRestApi(coolify).mount(router);
-                    McpHttpHandler.mount(router, mcpServer);
-                    if (settings.bool("batchgate.demo.enabled", false)) {
-                        new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
-                                settings.integer("batchgate.demo.rpm", 600)).mount(router);
-                    }
-                }
                 ProducerTemplate producer = ctx.createProducerTemplate();
                 engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
                         exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
-                int resumed = settings.bool("batchgate.resume-unfinished", true) ? engine.resumeUnfinished() : 0;
-                LOG.info("batchgate ready {} ({} targets{})", serving ? "on http://" + settings.text("batchgate.bind", "127.0.0.1")
-                                + ":" + settings.text("batchgate.port", "8080") : "without an HTTP server",
-                        targets.all().size(), resumed > 0 ? ", " + resumed + " batches resumed" : "");
+                if (!settings.bool("camel.server.enabled", true)) {
+                    // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
+                    LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
+                    return;
+                }
+                Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
+                new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
+                new TargetsApi(targets).mount(router);
+                new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
+                        settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
+                new CoolifyRestApi(coolify).mount(router);
+                McpHttpHandler.mount(router, mcpServer);
+                if (settings.bool("batchgate.demo.enabled", false)) {
+                    new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
+                            settings.integer("batchgate.demo.rpm", 600)).mount(router);
+                }
+                int resumed = engine.resumeUnfinished();
+                LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
+                        settings.text("batchgate.port", "8080"), targets.all().size(),
+                        resumed > 0 ? ", " + resumed + " batches resumed" : "");
             }
         });
         context.addService(new ServiceSupport() {
@@ -116,9 +120,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
             }
         });
     }
-
-    /** Where {@code batchgate.jar mcp} finds the MCP server to serve over stdio. */
-    public static final String MCP_SERVER = "mcpServer";
 
     private static String version() {
         String version = BatchgateConfiguration.class.getPackage().getImplementationVersion();
