@@ -11,8 +11,13 @@ import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.demo.DemoDownstream;
+import dev.batchgate.facade.coolify.CoolifyRestApi;
+import dev.batchgate.facade.coolify.CoolifySettings;
+import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
 import dev.batchgate.llm.LlmFacade;
+import dev.batchgate.mcp.McpHttpHandler;
+import dev.batchgate.mcp.McpServer;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetCaller;
@@ -36,6 +41,9 @@ import org.slf4j.LoggerFactory;
 /** Wires batchgate's parts from the {@code batchgate.*} properties and mounts its HTTP API once Camel is up. */
 public class BatchgateConfiguration implements CamelConfiguration {
 
+    /** Where {@code batchgate.jar mcp} finds the MCP server to serve over stdio. */
+    public static final String MCP_SERVER = "mcpServer";
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchgateConfiguration.class);
 
     @Override
@@ -56,8 +64,12 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.integer("batchgate.breaker.min-finished", 10));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
 
-        context.getRegistry().bind("batchEngine", engine);
         ItemRunner itemRunner = new ItemRunner(caller);
+        CoolifyTools coolify = new CoolifyTools(vertx, engine, itemRunner, CoolifySettings.from(settings));
+        McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
+
+        context.getRegistry().bind("batchEngine", engine);
+        context.getRegistry().bind(MCP_SERVER, mcpServer);
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
         LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
@@ -73,6 +85,14 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
+                ProducerTemplate producer = ctx.createProducerTemplate();
+                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
+                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
+                if (!settings.bool("camel.server.enabled", true)) {
+                    // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
+                    LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
+                    return;
+                }
                 Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
@@ -80,13 +100,12 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
                 llm.mount(router);
+                new CoolifyRestApi(coolify).mount(router);
+                McpHttpHandler.mount(router, mcpServer);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
-                ProducerTemplate producer = ctx.createProducerTemplate();
-                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
-                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
                 int resumed = engine.resumeUnfinished();
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
@@ -104,6 +123,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 vertx.close();
             }
         });
+    }
+
+    private static String version() {
+        String version = BatchgateConfiguration.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */

@@ -50,7 +50,12 @@ public final class BatchFlow {
                 run.spec().operationLabel(), run.total(), run.spec().trigger());
     }
 
-    /** The split's source: pending items read from the store a page at a time, each entered into the in-flight bound. */
+    /**
+     * The split's source: pending items read from the store a page at a time. {@code next()} waits
+     * for a free place in flight, never {@code hasNext()}: Camel's split asks {@code hasNext()} for the
+     * following item before it sends the one just taken, so waiting there would hang a batch whose
+     * places are all taken by items not sent yet (every batch of concurrency 1 with two items or more).
+     */
     public Iterator<BatchItem> pendingItems(Exchange exchange) {
         BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
         return new Iterator<>() {
@@ -59,10 +64,14 @@ public final class BatchFlow {
             private boolean exhausted;
             private BatchItem next;
 
+            /** Once true, stays true until next(): the split may have sent the last item believing more will come. */
             @Override
             public boolean hasNext() {
                 if (next != null) {
                     return true;
+                }
+                if (run.isStopping()) {
+                    return false;
                 }
                 if (page.isEmpty() && !exhausted) {
                     List<StoredItem> rows = store.itemsWithStatus(run.id(), List.of(ItemStatus.PENDING.wire()), after, PAGE);
@@ -73,11 +82,8 @@ public final class BatchFlow {
                         after = row.index();
                     }
                 }
-                if (page.isEmpty() || !run.enterItem()) {
-                    return false;
-                }
                 next = page.poll();
-                return true;
+                return next != null;
             }
 
             @Override
@@ -87,6 +93,7 @@ public final class BatchFlow {
                 }
                 BatchItem item = next;
                 next = null;
+                run.enterItem();
                 return item;
             }
         };
@@ -102,6 +109,7 @@ public final class BatchFlow {
         BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
         ItemResult result = exchange.getMessage().getBody(ItemResult.class);
         writer.write(new JobStore.ResultRow(run.id(), result.index(), result.status().wire(), result.toJson().toString()));
+        run.leaveItem();
     }
 
     /** An item whose processing threw is a failed item, never a failed batch. */

@@ -165,22 +165,29 @@ public final class BatchRun {
         done.complete(null);
     }
 
-    /** Called by the split for each item it is about to hand out; false when the batch is stopping. */
-    boolean enterItem() {
-        if (!gate.enter()) {
-            return false;
-        }
+    /**
+     * Called by the split for each item it hands out: waits for a free place in flight. Once the
+     * batch is stopping it waits no more; the item then ends cancelled without a call.
+     */
+    void enterItem() {
+        gate.enter();
         counts.decrementAndGet(ItemStatus.PENDING.ordinal());
         counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
-        return true;
     }
 
-    /** Counts a finished item and frees its place. */
+    /** Counts a finished item. */
     void itemFinished(ItemResult result) {
         counts.incrementAndGet(result.status().ordinal());
         counts.decrementAndGet(ItemStatus.RUNNING.ordinal());
-        gate.leave();
         publish(result);
+    }
+
+    /**
+     * Frees a finished item's place in flight. Called when its result is recorded rather than when
+     * the split aggregates it, which may happen later on another item's thread.
+     */
+    void leaveItem() {
+        gate.leave();
     }
 
     /** Items never handed out when the batch stopped become {@code status} in one go. */

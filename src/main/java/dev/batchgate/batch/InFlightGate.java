@@ -17,21 +17,20 @@ final class InFlightGate {
         this.limit = limit;
     }
 
-    /** Waits for a free place; false once the gate is closed (the batch is stopping). */
-    synchronized boolean enter() {
+    /**
+     * Waits for a free place, or until the gate closes (the batch is stopping), and takes it: an
+     * item let through a closed gate still leaves it, as it ends cancelled without a call.
+     */
+    synchronized void enter() {
         while (open && inFlight >= limit.getAsInt()) {
             try {
                 wait(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                break;
             }
         }
-        if (!open) {
-            return false;
-        }
         inFlight++;
-        return true;
     }
 
     synchronized void leave() {

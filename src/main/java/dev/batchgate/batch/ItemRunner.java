@@ -28,23 +28,31 @@ import java.util.concurrent.TimeUnit;
 public final class ItemRunner {
 
     private final TargetCaller caller;
-    private final Map<String, ItemHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<String, ItemProcedure> procedures = new ConcurrentHashMap<>();
 
     public ItemRunner(TargetCaller caller) {
         this.caller = caller;
     }
 
-    /** The items of {@code target}'s batches run through {@code handler} instead of one call per operation. */
-    public void handleTarget(String target, ItemHandler handler) {
-        handlers.put(target, handler);
+    /** Runs {@code operation} on {@code target} with {@code procedure} instead of one configured call. */
+    public void registerProcedure(String target, String operation, ItemProcedure procedure) {
+        procedures.put(target + "/" + operation, procedure);
+    }
+
+    /** Runs every operation of {@code target} with {@code procedure} (a built-in target such as the LLM pool). */
+    public void registerProcedure(String target, ItemProcedure procedure) {
+        procedures.put(target + "/*", procedure);
     }
 
     public ItemResult run(BatchRun run, BatchItem item) {
-        ItemHandler handler = handlers.get(run.spec().target());
-        if (handler != null) {
-            return handler.run(run, item);
-        }
         List<String> operations = run.spec().operations();
+        ItemProcedure procedure = operations.size() == 1 ? procedures.get(run.spec().target() + "/" + operations.get(0)) : null;
+        if (procedure == null) {
+            procedure = procedures.get(run.spec().target() + "/*");
+        }
+        if (procedure != null) {
+            return procedure.run(run, item);
+        }
         if (operations.size() == 1) {
             Attempts attempts = call(run, item, operations.get(0), false);
             return attempts.toResult(item);
@@ -75,7 +83,12 @@ public final class ItemRunner {
     public Attempts call(BatchRun run, BatchItem item, String operation, boolean rollback) {
         TargetConfig target = run.target().config();
         OperationConfig op = target.operation(operation);
-        ResolvedRequest request = resolve(run.id(), target, op, item, rollback);
+        return call(run, resolve(run.id(), target, op, item, rollback));
+    }
+
+    /** Makes one resolved request to the batch's target, with the same limiter, retries and stop handling. */
+    public Attempts call(BatchRun run, ResolvedRequest request) {
+        TargetConfig target = run.target().config();
         RateLimiter limiter = run.target().limiter();
         long start = System.nanoTime();
         int attempts = 0;
@@ -121,7 +134,7 @@ public final class ItemRunner {
     /** The calls made for one operation of one item, and how they ended. */
     public record Attempts(ItemStatus status, CallOutcome outcome, int attempts, long durationMs) {
 
-        String error() {
+        public String error() {
             if (status == ItemStatus.SUCCEEDED) {
                 return null;
             }

@@ -52,7 +52,7 @@ public final class LlmFacade {
         }
         engine.targets().register(new TargetConfig(TARGET, settings.url(), null, settings.maxConcurrency(), settings.timeout(),
                 settings.retries(), settings.retryDelay(), Map.of(), Map.of()));
-        items.handleTarget(TARGET, new LlmItemRunner(settings, pool, caller, usage, concurrency));
+        items.registerProcedure(TARGET, new LlmItemRunner(settings, pool, caller, usage, concurrency));
         LOG.info("LLM pool {} at {} (API key {})", String.join(",", settings.models().stream().map(m -> m.name() + ":" + m.rpm()).toList()),
                 settings.url(), settings.apiKey().isEmpty() ? "not set" : "set");
         LlmRequestParser parser = new LlmRequestParser(TARGET, engine.settings().maxItems(), concurrency::concurrency);

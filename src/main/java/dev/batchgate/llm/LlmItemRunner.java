@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.ItemHandler;
+import dev.batchgate.batch.ItemProcedure;
 import dev.batchgate.batch.ItemResult;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * usage row and counts in the batch's {@code llm} summary section. Never throws for a downstream
  * problem: each outcome is the item's result, so one item cannot affect another.
  */
-public final class LlmItemRunner implements ItemHandler {
+public final class LlmItemRunner implements ItemProcedure {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmItemRunner.class);
     /** How often a call waiting for a model looks at its batch's stop signal. */

@@ -42,13 +42,24 @@ public final class JobStore implements AutoCloseable {
 
     /**
      * H2 holds commits in memory for up to half a second by default; a 202 must mean "on disk",
-     * so commits are written at once.
+     * so commits are written at once. An H2 file database is opened with AUTO_SERVER, so a second
+     * process on the same data directory ({@code batchgate.jar mcp} next to a server) shares it
+     * instead of failing on the file lock.
      */
     static String durableUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("WRITE_DELAY")) {
-            return url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String durable = url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.contains("WRITE_DELAY")) {
+            durable += ";WRITE_DELAY=0";
+        }
+        boolean embeddedFile = !upper.matches("JDBC:H2:(MEM|TCP|SSL|ZIP):.*");
+        if (embeddedFile && !upper.contains("AUTO_SERVER")) {
+            durable += ";AUTO_SERVER=TRUE";
+        }
+        return durable;
     }
 
     public DataSource dataSource() {

@@ -85,6 +85,11 @@ public final class BatchgateTestApp implements AutoCloseable {
         return dataDir;
     }
 
+    /** A property this app was given (or null), e.g. {@code batchgate.db.url} for a second process on the same store. */
+    public String property(String key) {
+        return properties.get(key);
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
