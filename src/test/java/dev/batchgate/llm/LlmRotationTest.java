@@ -46,7 +46,7 @@ class LlmRotationTest {
         start("m-a:600,m-b:600,m-c:600");
 
         JsonNode summary = generate(List.of(Map.of("id", 1, "prompt", "one"), Map.of("id", 2, "prompt", "two"),
-                Map.of("id", 3, "prompt", "three")), Map.of("mode", "sync", "concurrency", 2));
+                Map.of("id", 3, "prompt", "three")), Map.of("mode", "sync", "concurrency", 1));
 
         assertThat(summary.path("succeeded").asInt()).isEqualTo(3);
         JsonNode first = summary.path("results").get(0);
