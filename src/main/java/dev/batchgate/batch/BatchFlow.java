@@ -113,7 +113,7 @@ public final class BatchFlow {
         run.rollbackPlanned(tally[0], tally[1], tally[2]);
     }
 
-    /** The split's source: the items of the current phase read from the store a page at a time, each entered into the in-flight bound. */
+    /** The split's source: the items of the current phase read from the store a page at a time, within the phase's in-flight bound. */
     public Iterator<WorkItem> phaseItems(Exchange exchange) {
         BatchRun run = runOf(exchange);
         PhasePlan.Phase phase = run.phase();
@@ -128,6 +128,10 @@ public final class BatchFlow {
                 if (next != null) {
                     return true;
                 }
+                // the task asking may hold an item it has not submitted yet: room for it comes first, last item or not
+                if (!run.awaitRoom()) {
+                    return false;
+                }
                 while (page.isEmpty() && !exhausted) {
                     List<StoredItem> rows = phase.kind() == PhasePlan.Kind.ROLLBACK
                             ? store.itemsWithStatus(run.id(), ROLLBACK_CANDIDATES, after, PAGE)
@@ -141,7 +145,7 @@ public final class BatchFlow {
                         }
                     }
                 }
-                if (page.isEmpty() || !run.enterItem(page.peek().from())) {
+                if (page.isEmpty()) {
                     return false;
                 }
                 next = page.poll();
@@ -155,6 +159,7 @@ public final class BatchFlow {
                 }
                 WorkItem item = next;
                 next = null;
+                run.enterItem(item.from());
                 return item;
             }
         };

@@ -316,17 +316,19 @@ public final class BatchRun {
         doneWork.addAndGet(alreadyUndone + alreadyFailed);
     }
 
-    /** Called by the split for each item it is about to hand out; false when the phase is stopping. */
-    boolean enterItem(ItemStatus from) {
-        if (!control.enter()) {
-            return false;
-        }
-        counts.decrementAndGet(from.ordinal());
-        counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
-        return true;
+    /** Called by the split's iterator before it offers another item; false when the phase is stopping. */
+    boolean awaitRoom() {
+        return control.awaitRoom();
     }
 
-    /** Counts an item the current phase is done with, frees its place and tells the listeners. */
+    /** Called by the split's iterator for each item it hands out. */
+    void enterItem(ItemStatus from) {
+        control.enter();
+        counts.decrementAndGet(from.ordinal());
+        counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
+    }
+
+    /** Counts an item the current phase is done with; its place stays taken until {@link #itemReleased}. */
     void itemFinished(ItemResult result) {
         PhasePlan.Phase current = phase;
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
@@ -344,6 +346,12 @@ public final class BatchRun {
             }
         }
         doneWork.addAndGet(work);
+    }
+
+    /** Frees the item's place and tells the listeners; after the stop rules ran, so no item starts past a stop. */
+    void itemReleased(ItemResult result) {
+        PhasePlan.Phase current = phase;
+        ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
         control.leave();
         publish(after == result.status() ? result : result.withStatus(after, result.error()));
     }

@@ -21,19 +21,23 @@ final class PhaseControl {
         this.gate = new InFlightGate(concurrency);
     }
 
-    /** Nothing new starts; calls in flight finish. */
+    /** Nothing new starts; calls in flight finish. The signal goes first: an item the closing gate wakes must find it set. */
     void stop() {
-        gate.close();
         stopped.complete(null);
+        gate.close();
     }
 
     boolean isStopped() {
         return stopped.isDone();
     }
 
-    /** Waits for a free place; false once the phase is stopping. */
-    boolean enter() {
-        return gate.enter();
+    /** Waits until another item may be taken; false once the phase is stopping. */
+    boolean awaitRoom() {
+        return gate.awaitRoom();
+    }
+
+    void enter() {
+        gate.enter();
     }
 
     void leave() {

@@ -11,6 +11,11 @@ public final class SummaryRules {
 
     public static void fold(BatchRun run, ItemResult result) {
         run.itemFinished(result);
+        applyStopRules(run, result);
+        run.itemReleased(result);
+    }
+
+    private static void applyStopRules(BatchRun run, ItemResult result) {
         PhasePlan.Phase phase = run.phase();
         if (phase == null || phase.kind() == PhasePlan.Kind.ROLLBACK) {
             return;
