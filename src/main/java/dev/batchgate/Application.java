@@ -23,7 +23,8 @@ public final class Application {
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
-        main.configure().addConfiguration(BatchgateConfiguration.class);
+        // BatchgateConfiguration is found by the package scan that Main(Application.class) turns on; adding it
+        // here as well would configure it twice: two engines, two stores, every resumed batch run twice
         return main;
     }
 }

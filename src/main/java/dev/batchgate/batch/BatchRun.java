@@ -226,7 +226,8 @@ public final class BatchRun {
         return stopReason != null || shuttingDown;
     }
 
-    boolean isShuttingDown() {
+    /** Stopped for a shutdown: the batch stays resumable in the store, whatever phase it is in. */
+    public boolean isShuttingDown() {
         return shuttingDown;
     }
 
