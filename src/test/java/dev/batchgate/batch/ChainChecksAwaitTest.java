@@ -49,7 +49,21 @@ class ChainChecksAwaitTest {
                         Map.entry("operations.boot.await-success", "running"),
                         Map.entry("operations.boot.await-failure", "failed,error"),
                         Map.entry("operations.boot.await-timeout", "600ms"),
-                        Map.entry("operations.boot.await-interval", "50ms")))
+                        Map.entry("operations.boot.await-interval", "50ms"),
+                        Map.entry("operations.boot-patiently", "POST /i/{id}/start"),
+                        Map.entry("operations.boot-patiently.await", "GET /i/{id}"),
+                        Map.entry("operations.boot-patiently.await-field", "$.state"),
+                        Map.entry("operations.boot-patiently.await-success", "running"),
+                        Map.entry("operations.boot-patiently.await-timeout", "5m"),
+                        Map.entry("operations.boot-patiently.await-interval", "50ms")))
+                .target("paced", stub.url(), Map.of(
+                        "rpm", "300",
+                        "operations.boot", "POST /i/{id}/start",
+                        "operations.boot.check", "GET /i/{id}",
+                        "operations.boot.check-expect", "$.state != 'running'",
+                        "operations.boot.await", "GET /i/{id}",
+                        "operations.boot.await-field", "$.state",
+                        "operations.boot.await-interval", "10ms"))
                 .start();
     }
 
@@ -199,6 +213,63 @@ class ChainChecksAwaitTest {
                 .containsExactly("/i/fine/start", "/i/slow/start", "/i/fine/stop", "/i/slow/stop");
         assertThat(statuses(summary)).containsExactly("rolled_back", "failed", "cancelled");
         assertThat(summary.path("rollback").path("succeeded").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void should_cancel_items_still_awaiting_when_the_deadline_passes() {
+        stub.respond(r -> Reply.json(200, r.method().equals("GET") ? "{\"state\":\"starting\"}" : "{}"));
+
+        JsonNode summary = app.post("/v1/batches", Map.of("target", "svc", "operation", "boot-patiently", "deadline", "500ms",
+                "mode", "sync", "items", List.of("a", "b"))).json();
+
+        assertThat(summary.path("status").asText()).isEqualTo("failed");
+        assertThat(summary.path("reason").asText()).isEqualTo("deadline");
+        assertThat(statuses(summary)).containsExactly("cancelled", "cancelled");
+        assertThat(summary.path("results").get(0).path("error").asText())
+                .isEqualTo("cancelled while awaiting boot-patiently: $.state was 'starting'");
+        assertThat(summary.path("results").get(0).has("actMs")).isTrue();
+    }
+
+    @Test
+    void should_stop_the_batch_with_fail_fast_at_the_first_failure() {
+        JsonNode summary = app.post("/v1/batches", Map.of("target", "svc", "operation", "stop", "failFast", true,
+                "concurrency", 1, "mode", "sync", "items", List.of("a", "missing-b", "c", "d"))).json();
+
+        assertThat(summary.path("status").asText()).isEqualTo("failed");
+        assertThat(summary.path("reason").asText()).isEqualTo("fail_fast");
+        assertThat(statuses(summary)).containsExactly("succeeded", "failed", "cancelled", "cancelled");
+        assertThat(stub.requests()).hasSize(2);
+    }
+
+    @Test
+    void should_trip_the_breaker_only_once_min_finished_items_have_finished() {
+        List<String> items = IntStream.rangeClosed(1, 14).mapToObj(i -> "missing-" + i).toList();
+
+        JsonNode summary = app.post("/v1/batches", Map.of("target", "svc", "operation", "stop", "maxFailurePercent", 50,
+                "concurrency", 1, "mode", "sync", "items", items)).json();
+
+        assertThat(summary.path("status").asText()).isEqualTo("failed");
+        assertThat(summary.path("reason").asText()).isEqualTo("max_failure_percent");
+        assertThat(summary.path("failed").asInt()).isEqualTo(10);
+        assertThat(summary.path("cancelled").asInt()).isEqualTo(4);
+        assertThat(stub.requests()).hasSize(10);
+    }
+
+    @Test
+    void should_space_checks_and_await_polls_by_the_target_rate_limit_like_any_call() {
+        Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+        stub.respond(r -> Reply.json(200, r.method().equals("POST") ? "{}"
+                : reads.computeIfAbsent(r.path(), p -> new AtomicInteger()).incrementAndGet() == 1 ? "{\"state\":\"stopped\"}"
+                : "{\"state\":\"running\"}"));
+
+        app.post("/v1/batches", Map.of("target", "paced", "operation", "boot", "mode", "sync", "items", List.of("a", "b")));
+
+        List<Long> starts = stub.requests().stream().map(Recorded::atNanos).sorted().toList();
+        assertThat(stub.requests()).hasSize(6);
+        for (int i = 1; i < starts.size(); i++) {
+            // rpm 300 spaces starts 200 ms apart; arrivals may drift a little, never by 50 ms
+            assertThat(Duration.ofNanos(starts.get(i) - starts.get(i - 1))).isGreaterThan(Duration.ofMillis(150));
+        }
     }
 
     static List<String> ids(int n) {

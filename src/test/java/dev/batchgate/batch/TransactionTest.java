@@ -164,6 +164,20 @@ class TransactionTest {
         assertThat(summary.path("rolledBack").asInt()).isEqualTo(started.size());
     }
 
+    @Test
+    void should_make_no_changing_call_when_the_deadline_passes_during_the_checks() {
+        stub.respond(r -> Reply.json(200, "{\"state\":\"stopped\"}").after(Duration.ofMillis(200)));
+
+        JsonNode summary = app.post("/v1/batches", Map.of("target", "tx", "operation", "start-checked", "transaction", true,
+                "concurrency", 1, "deadline", "500ms", "mode", "sync", "items", ids(10))).json();
+
+        assertThat(stub.requests()).isNotEmpty().allMatch(r -> r.method().equals("GET"));
+        assertThat(summary.path("status").asText()).isEqualTo("failed");
+        assertThat(summary.path("reason").asText()).isEqualTo("transaction_rolled_back");
+        assertThat(summary.path("rollback").path("cause").asText()).isEqualTo("deadline");
+        assertThat(summary.path("cancelled").asInt()).isEqualTo(10);
+    }
+
     static List<String> ids(int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> "i-" + i).toList();
     }
