@@ -298,11 +298,18 @@ public final class BatchRun {
             fresh.stop();
         }
         if (rollingBack) {
-            rollback = new RollbackTally(stopReason == StopReason.TRANSACTION_ROLLED_BACK || stopReason == null
-                    ? "item_failed" : stopReason.wire());
+            rollback = new RollbackTally(rollbackCause());
         }
         control = fresh;
         phase = next;
+    }
+
+    /** Why a transaction rolls back: {@code check_failed}, {@code item_failed}, {@code deadline}, {@code cancelled}… */
+    private String rollbackCause() {
+        if (stopReason != StopReason.TRANSACTION_ROLLED_BACK && stopReason != null) {
+            return stopReason.wire();
+        }
+        return phase != null && phase.kind() == PhasePlan.Kind.CHECKS ? "check_failed" : "item_failed";
     }
 
     /** The rollback's scan found {@code toUndo} items to roll back and others a run before this one already did. */

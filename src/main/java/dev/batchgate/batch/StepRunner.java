@@ -68,6 +68,7 @@ final class StepRunner {
 
     private enum Verdict { PASS, SKIP, FAIL, CANCELLED }
 
+    /** A check's verdict; {@code httpStatus} only when the check's own call failed (a 404, say), not when its answer disappointed. */
     private record Check(Verdict verdict, Integer httpStatus, String message, JsonNode response) {
     }
 
@@ -286,12 +287,12 @@ final class StepRunner {
         }
         JsonNode body = answer.outcome().body();
         if (op.checkExpect() == null || op.checkExpect().test(body)) {
-            return new Check(Verdict.PASS, httpStatus, null, body);
+            return new Check(Verdict.PASS, null, null, body);
         }
         String failure = op.checkExpect().describeFailure(body);
         return op.checkMode() == OperationConfig.CheckMode.SKIP
-                ? new Check(Verdict.SKIP, httpStatus, failure.replaceFirst("^check failed", "check not met"), body)
-                : new Check(Verdict.FAIL, httpStatus, failure, body);
+                ? new Check(Verdict.SKIP, null, failure.replaceFirst("^check failed", "check not met"), body)
+                : new Check(Verdict.FAIL, null, failure, body);
     }
 
     /** A check or await poll: a read, so no body and no idempotency key. */

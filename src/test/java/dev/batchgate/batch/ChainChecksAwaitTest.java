@@ -161,6 +161,8 @@ class ChainChecksAwaitTest {
                 .isEqualTo("check failed: expected $.state in ('running','idle') but $.state was 'stopped'");
         assertThat(summary.path("results").get(2).path("error").asText())
                 .isEqualTo("check GET /i/{id} failed: HTTP 404: no such instance");
+        assertThat(summary.path("results").get(0).has("httpStatus")).isFalse();
+        assertThat(summary.path("results").get(2).path("httpStatus").asInt()).isEqualTo(404);
     }
 
     @Test

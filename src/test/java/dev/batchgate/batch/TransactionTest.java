@@ -123,6 +123,7 @@ class TransactionTest {
         assertThat(summary.path("status").asText()).isEqualTo("failed");
         assertThat(summary.path("reason").asText()).isEqualTo("transaction_rolled_back");
         assertThat(summary.path("rollback").path("attempted").asInt()).isZero();
+        assertThat(summary.path("rollback").path("cause").asText()).isEqualTo("check_failed");
         assertThat(statuses(summary)).containsExactly("cancelled", "cancelled", "failed", "cancelled");
         assertThat(summary.path("results").get(2).path("error").asText())
                 .isEqualTo("check failed: expected $.state == 'stopped' but $.state was 'running'");
