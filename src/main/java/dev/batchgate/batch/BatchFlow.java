@@ -159,7 +159,7 @@ public final class BatchFlow {
                 }
                 WorkItem item = next;
                 next = null;
-                run.enterItem(item.from());
+                run.enterItem();
                 return item;
             }
         };
@@ -185,7 +185,10 @@ public final class BatchFlow {
     }
 
     public ItemResult runItem(Exchange exchange) {
-        return runner.run(runOf(exchange), exchange.getMessage().getBody(WorkItem.class));
+        BatchRun run = runOf(exchange);
+        WorkItem work = exchange.getMessage().getBody(WorkItem.class);
+        run.itemStarted(work.from());
+        return runner.run(run, work);
     }
 
     /** Queues the result for the store (the writer commits results in batches); a passed check leaves nothing to store. */

@@ -330,8 +330,12 @@ public final class BatchRun {
     }
 
     /** Called by the split's iterator for each item it hands out. */
-    void enterItem(ItemStatus from) {
+    void enterItem() {
         control.enter();
+    }
+
+    /** An item handed out starts running (Camel may hold one a moment before it does). */
+    void itemStarted(ItemStatus from) {
         counts.decrementAndGet(from.ordinal());
         counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
     }
