@@ -15,6 +15,7 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,7 +262,8 @@ public final class BatchFlow {
         }
     }
 
-    private void scan(String batchId, List<String> statuses, java.util.function.Consumer<StoredItem> consumer) {
+    /** Every item with one of {@code statuses}, in input order, a page at a time. */
+    private void scan(String batchId, List<String> statuses, Consumer<StoredItem> consumer) {
         int after = -1;
         List<StoredItem> rows;
         do {
