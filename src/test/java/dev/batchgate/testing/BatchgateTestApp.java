@@ -91,10 +91,6 @@ public final class BatchgateTestApp implements AutoCloseable {
     }
 
     /** A property this app was given (or null), e.g. {@code batchgate.db.url} for a second process on the same store. */
-    public String property(String key) {
-        return properties.get(key);
-    }
-
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
