@@ -12,6 +12,10 @@ import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.demo.DemoDownstream;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.facade.remediation.DeviceRemediation;
+import dev.batchgate.facade.remediation.RemediationFacade;
+import dev.batchgate.facade.remediation.RemediationTarget;
+import dev.batchgate.remediation.RemediationEngine;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetCaller;
@@ -48,6 +52,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""));
         ResultWriter writer = new ResultWriter(store);
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
+        targets.register(RemediationTarget.config(
+                settings.integer("batchgate.remediation.concurrency", RemediationTarget.defaultConcurrency()),
+                settings.duration("batchgate.remediation.timeout", Duration.ofSeconds(60))));
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items", 100_000),
                 settings.integer("batchgate.inline-results-max", 1000),
@@ -59,6 +66,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, new ItemRunner(caller)));
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
+        context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -76,6 +84,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new TargetsApi(targets).mount(router);
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
+                new RemediationFacade(vertx, engine).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
