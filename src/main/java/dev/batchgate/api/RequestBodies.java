@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
+import io.netty.buffer.ByteBufInputStream;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,8 @@ public final class RequestBodies {
             return null;
         }
         try {
-            return Json.MAPPER.readTree(ctx.body().buffer().getBytes());
+            // read in place: a copy of a body of many megabytes (device configs) would double its memory
+            return Json.MAPPER.readTree(new ByteBufInputStream(ctx.body().buffer().getByteBuf()));
         } catch (StreamConstraintsException e) {
             throw new BadRequestException(400, "the JSON body is nested too deeply (at most " + Json.MAX_NESTING + " levels)");
         } catch (JsonProcessingException e) {
