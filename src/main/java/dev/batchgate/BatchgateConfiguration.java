@@ -11,11 +11,17 @@ import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.demo.DemoDownstream;
+import dev.batchgate.facade.coolify.CoolifyRestApi;
+import dev.batchgate.facade.coolify.CoolifySettings;
+import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
 import dev.batchgate.facade.remediation.DeviceRemediation;
 import dev.batchgate.facade.remediation.RemediationFacade;
 import dev.batchgate.facade.remediation.RemediationTarget;
 import dev.batchgate.remediation.RemediationEngine;
+import dev.batchgate.llm.LlmFacade;
+import dev.batchgate.mcp.McpHttpHandler;
+import dev.batchgate.mcp.McpServer;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetCaller;
@@ -38,6 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /** Wires batchgate's parts from the {@code batchgate.*} properties and mounts its HTTP API once Camel is up. */
 public class BatchgateConfiguration implements CamelConfiguration {
+
+    /** Where {@code batchgate.jar mcp} finds the MCP server to serve over stdio. */
+    public static final String MCP_SERVER = "mcpServer";
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchgateConfiguration.class);
 
@@ -62,8 +71,14 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.integer("batchgate.breaker.min-finished", 10));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
 
+        ItemRunner itemRunner = new ItemRunner(caller);
+        CoolifyTools coolify = new CoolifyTools(vertx, engine, itemRunner, CoolifySettings.from(settings));
+        McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
+
         context.getRegistry().bind("batchEngine", engine);
-        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, new ItemRunner(caller)));
+        context.getRegistry().bind(MCP_SERVER, mcpServer);
+        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
         context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
@@ -78,20 +93,28 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
+                ProducerTemplate producer = ctx.createProducerTemplate();
+                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
+                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
+                if (!settings.bool("camel.server.enabled", true)) {
+                    // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
+                    LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
+                    return;
+                }
                 Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
+                llm.mount(router);
+                new CoolifyRestApi(coolify).mount(router);
+                McpHttpHandler.mount(router, mcpServer);
                 new RemediationFacade(vertx, engine).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
-                ProducerTemplate producer = ctx.createProducerTemplate();
-                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
-                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
                 int resumed = engine.resumeUnfinished();
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
@@ -102,12 +125,18 @@ public class BatchgateConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 engine.stopAllForShutdown();
+                llm.close();
                 writer.close();
                 caller.close();
                 store.close();
                 vertx.close();
             }
         });
+    }
+
+    private static String version() {
+        String version = BatchgateConfiguration.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */

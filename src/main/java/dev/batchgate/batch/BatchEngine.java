@@ -12,7 +12,6 @@ import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ public final class BatchEngine {
                         item.params() == null ? null : item.params().toString(), ItemStatus.PENDING.wire(), null);
             }
         }, idempotency);
-        BatchRun run = new BatchRun(id, spec, target, total, now, null, Map.of(), null, settings.breakerMinFinished());
+        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, null, settings.breakerMinFinished());
         if (start) {
             launch(run);
         }
@@ -138,15 +137,18 @@ public final class BatchEngine {
         return record.extra() != null && record.extra().path("filling").asBoolean(false);
     }
 
+    /** A stored batch as a run again: its counts by status and stage, and the phase (and stop reason) it was in. */
     private BatchRun restore(BatchRecord record) {
         Target target = targets.find(record.target())
                 .orElseThrow(() -> new IllegalStateException("unknown target '" + record.target() + "'"));
-        Map<ItemStatus, Integer> counts = new EnumMap<>(ItemStatus.class);
-        store.countByStatus(record.id()).forEach((status, n) -> counts.put(ItemStatus.fromWire(status), n));
+        List<StageTallies.Count> counts = store.countByStatusAndStage(record.id()).stream()
+                .map(c -> new StageTallies.Count(ItemStatus.fromWire(c.status()), c.stage(), c.count())).toList();
+        String phase = store.findPhase(record.id()).orElse(null);
+        StopReason reason = record.reason() == null ? null : StopReason.fromWire(record.reason());
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
                 Instant.ofEpochMilli(record.createdAt()),
-                record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()), counts, record.extra(),
-                settings.breakerMinFinished());
+                record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
+                new BatchRun.Resume(counts, phase, reason), record.extra(), settings.breakerMinFinished());
     }
 
     public Optional<BatchRun> live(String id) {
@@ -229,10 +231,12 @@ public final class BatchEngine {
         return results;
     }
 
-    /** An item's result document; items without one yet show their id and status. */
+    /** An item's result document with its stored status (an item cancelled between chain stages keeps what it did); items without one show their id and status. */
     public static JsonNode resultJson(StoredItem item) {
         if (item.resultJson() != null) {
-            return Json.read(item.resultJson());
+            ObjectNode doc = (ObjectNode) Json.read(item.resultJson());
+            doc.put("status", item.status());
+            return doc;
         }
         ObjectNode node = Json.object();
         node.set("id", Json.read(item.idJson()));

@@ -24,11 +24,12 @@ public final class RateLimiter {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Margin on the hard window so that starts observed at the downstream stay within rpm. */
-    private static final long WINDOW_GUARD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final Duration DEFAULT_WINDOW_GUARD = Duration.ofMillis(250);
     private static final long RECOVERY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
     private final String name;
+    private final long windowGuardNanos;
     private final ScheduledExecutorService timer;
     private final RateMeter meter = new RateMeter();
 
@@ -47,6 +48,12 @@ public final class RateLimiter {
     private long wakeUpAt;
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
+        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD);
+    }
+
+    /** @param windowGuard margin on the hard window, for downstreams reached with more jitter than usual */
+    public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard) {
+        this.windowGuardNanos = windowGuard.toNanos();
         this.name = name;
         this.timer = timer;
         this.rpm = rpm;
@@ -70,6 +77,29 @@ public final class RateLimiter {
         }
         dispatch();
         return future;
+    }
+
+    /**
+     * A permit at once if the limits allow a start this instant and nobody is queued, else null:
+     * how a pool of limiters (the LLM models) takes the first one that is free without queueing on any.
+     */
+    public Permit tryAcquire() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (waiting > 0 || inFlight >= concurrency || earliestStart() > now) {
+                return null;
+            }
+            recordStart(now);
+        }
+        return new Permit(this);
+    }
+
+    /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
+    public synchronized Duration untilNextStart() {
+        long at = earliestStart();
+        long now = System.nanoTime();
+        // compared before subtracting: "no limit yet" is Long.MIN_VALUE, which would overflow
+        return at > now ? Duration.ofNanos(at - now) : Duration.ZERO;
     }
 
     /** Reconfigures the limits live; waiting callers follow at once. */
@@ -167,7 +197,7 @@ public final class RateLimiter {
         if (rpm != null) {
             allowedAt = Math.max(allowedAt, nextStart);
             if (recentStarts.size() >= rpm) {
-                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + WINDOW_GUARD_NANOS);
+                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + windowGuardNanos);
             }
         }
         return allowedAt;

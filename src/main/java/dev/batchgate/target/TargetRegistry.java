@@ -34,6 +34,11 @@ public final class TargetRegistry {
         return new RateLimiter(name, rpm, concurrency, timer);
     }
 
+    /** The same with a wider margin on the 60 s window, for downstreams reached with more jitter (LLM APIs). */
+    public RateLimiter newLimiter(String name, Integer rpm, int concurrency, java.time.Duration windowGuard) {
+        return new RateLimiter(name, rpm, concurrency, timer, windowGuard);
+    }
+
     public synchronized Optional<Target> find(String name) {
         return Optional.ofNullable(targets.get(name));
     }

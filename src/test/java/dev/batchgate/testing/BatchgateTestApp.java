@@ -62,6 +62,11 @@ public final class BatchgateTestApp implements AutoCloseable {
         return this;
     }
 
+    /** A property as this app will start with it (the job store url, say, to prepare the store before start). */
+    public String property(String key) {
+        return properties.get(key);
+    }
+
     public BatchgateTestApp start() {
         main = Application.create();
         properties.forEach(main::addOverrideProperty);
