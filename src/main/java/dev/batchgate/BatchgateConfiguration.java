@@ -15,6 +15,10 @@ import dev.batchgate.facade.coolify.CoolifyRestApi;
 import dev.batchgate.facade.coolify.CoolifySettings;
 import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.facade.remediation.DeviceRemediation;
+import dev.batchgate.facade.remediation.RemediationFacade;
+import dev.batchgate.facade.remediation.RemediationTarget;
+import dev.batchgate.remediation.RemediationEngine;
 import dev.batchgate.llm.LlmFacade;
 import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
@@ -57,6 +61,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""));
         ResultWriter writer = new ResultWriter(store);
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
+        targets.register(RemediationTarget.config(
+                settings.integer("batchgate.remediation.concurrency", RemediationTarget.defaultConcurrency()),
+                settings.duration("batchgate.remediation.timeout", Duration.ofSeconds(60))));
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items", 100_000),
                 settings.integer("batchgate.inline-results-max", 1000),
@@ -74,6 +81,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
+        context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -102,6 +110,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 llm.mount(router);
                 new CoolifyRestApi(coolify).mount(router);
                 McpHttpHandler.mount(router, mcpServer);
+                new RemediationFacade(vertx, engine).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
