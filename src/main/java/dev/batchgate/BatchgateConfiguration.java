@@ -1,19 +1,27 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
+import dev.batchgate.api.BodyReadTimeout;
 import dev.batchgate.api.HttpApi;
 import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.EngineSettings;
+import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.demo.DemoDownstream;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.ratelimit.CircuitBreaker;
+import dev.batchgate.security.ApiKeys;
+import dev.batchgate.security.AuthHandler;
+import dev.batchgate.security.SecretMasker;
+import dev.batchgate.security.ServerExposure;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
+import dev.batchgate.store.Retention;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
@@ -23,6 +31,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -40,14 +49,19 @@ public class BatchgateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry
         Vertx vertx = Vertx.vertx();
         context.getRegistry().bind("vertx", vertx);
 
         JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),
                 settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""));
-        ResultWriter writer = new ResultWriter(store);
+        ResultWriter writer = new ResultWriter(store,
+                settings.integer("batchgate.store.max-unwritten-results", ResultWriter.DEFAULT_MAX_UNWRITTEN));
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
+        targets.useCircuitBreakers(circuitBreakerSettings(settings));
+        Retention retention = new Retention(store, settings.duration("batchgate.retention", Duration.ofDays(30)),
+                settings.duration("batchgate.retention-interval", Duration.ofHours(1)));
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items", 100_000),
                 settings.integer("batchgate.inline-results-max", 1000),
@@ -59,6 +73,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, new ItemRunner(caller)));
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
+        context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
+                settings.duration("batchgate.shutdown-timeout", Duration.ofSeconds(30))));
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -71,6 +87,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     return;
                 }
                 Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                // ahead of every route, Camel's own included: a slow body is cut off, a call without a key refused
+                BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
+                ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
+                new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
+                ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
@@ -93,12 +114,22 @@ public class BatchgateConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 engine.stopAllForShutdown();
+                retention.close();
                 writer.close();
                 caller.close();
                 store.close();
                 vertx.close();
             }
         });
+    }
+
+    /** {@code batchgate.circuit-breaker.*} defaults, overridden per target by {@code batchgate.targets.<t>.circuit-breaker.*}. */
+    private static Function<String, CircuitBreaker.Settings> circuitBreakerSettings(Settings settings) {
+        int failures = settings.integer("batchgate.circuit-breaker.failures", CircuitBreaker.Settings.DEFAULT.failureThreshold());
+        Duration coolDown = settings.duration("batchgate.circuit-breaker.cool-down", CircuitBreaker.Settings.DEFAULT.coolDown());
+        return name -> new CircuitBreaker.Settings(
+                settings.integer(TargetConfigParser.PREFIX + name + ".circuit-breaker.failures", failures),
+                settings.duration(TargetConfigParser.PREFIX + name + ".circuit-breaker.cool-down", coolDown));
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */

@@ -1,6 +1,7 @@
 package dev.batchgate.batch;
 
 import dev.batchgate.json.Json;
+import dev.batchgate.security.SecretMasker;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
@@ -97,11 +98,19 @@ public final class BatchFlow {
         return runner.run(run, exchange.getMessage().getBody(BatchItem.class));
     }
 
-    /** Queues the result for the store; the writer commits results in batches. */
+    /**
+     * Queues the result for the store; the writer commits results in batches. An item cut short by
+     * a shutdown gets no result: it stays pending and runs again after the restart.
+     */
     public void saveResult(Exchange exchange) {
         BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
         ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-        writer.write(new JobStore.ResultRow(run.id(), result.index(), result.status().wire(), result.toJson().toString()));
+        if (result.status() == ItemStatus.CANCELLED && run.stopReason() == StopReason.SHUTDOWN) {
+            return;
+        }
+        // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
+        writer.write(new JobStore.ResultRow(run.id(), result.index(), result.status().wire(),
+                SecretMasker.mask(result.toJson().toString())));
     }
 
     /** An item whose processing threw is a failed item, never a failed batch. */
@@ -120,6 +129,7 @@ public final class BatchFlow {
         if (reason == StopReason.SHUTDOWN) {
             LOG.info("batch {} paused for shutdown after {} of {} items; it resumes on the next start", run.id(),
                     run.finishedCount(), run.total());
+            run.markPausedForShutdown();
             return;
         }
         if (reason != null) {

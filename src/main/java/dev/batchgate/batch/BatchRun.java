@@ -30,6 +30,7 @@ public final class BatchRun {
     private final AtomicIntegerArray counts = new AtomicIntegerArray(ItemStatus.values().length);
     private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
     private final InFlightGate gate;
     private final ObjectNode extra;
@@ -128,6 +129,11 @@ public final class BatchRun {
         return done;
     }
 
+    /** Completes when the flow has let go of this run: finished, or paused for a shutdown. */
+    public CompletableFuture<Void> exited() {
+        return exited;
+    }
+
     public boolean isStopping() {
         return stopReason != null;
     }
@@ -163,6 +169,12 @@ public final class BatchRun {
         finishedAt = at;
         publish(null);
         done.complete(null);
+        exited.complete(null);
+    }
+
+    /** The flow stopped for a shutdown: the batch stays running in the store and resumes on the next start. */
+    void markPausedForShutdown() {
+        exited.complete(null);
     }
 
     /** Called by the split for each item it is about to hand out; false when the batch is stopping. */
