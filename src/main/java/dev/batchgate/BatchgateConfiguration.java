@@ -92,6 +92,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
                 new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
                 ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
+                HttpApi.jsonNotFound(router);
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);

@@ -23,6 +23,12 @@ public final class HttpApi {
         }
     }
 
+    /** A path (or method) nothing serves gets a JSON 404 as well, not the server's HTML page. */
+    public static void jsonNotFound(Router router) {
+        router.route().last().handler(ctx -> Responses.error(ctx, 404, "nothing here: " + ctx.request().method() + " "
+                + ctx.normalizedPath()));
+    }
+
     /** Mounts a handler whose thrown or failed errors become JSON errors. */
     public static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         router.route(method, path).handler(ctx -> {
