@@ -92,6 +92,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
                 new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
                 ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
+                HttpApi.refuseControlCharactersInUrls(router);
                 HttpApi.jsonNotFound(router);
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
@@ -103,8 +104,13 @@ public class BatchgateConfiguration implements CamelConfiguration {
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
                 ProducerTemplate producer = ctx.createProducerTemplate();
-                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
-                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
+                engine.setLauncher(run -> launcher.execute(() -> {
+                    try {
+                        producer.send("direct:batch-run", exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run));
+                    } finally {
+                        run.flowReturned();
+                    }
+                }));
                 int resumed = engine.resumeUnfinished();
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),

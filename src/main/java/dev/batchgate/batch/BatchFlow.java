@@ -129,7 +129,6 @@ public final class BatchFlow {
         if (reason == StopReason.SHUTDOWN) {
             LOG.info("batch {} paused for shutdown after {} of {} items; it resumes on the next start", run.id(),
                     run.finishedCount(), run.total());
-            run.markPausedForShutdown();
             return;
         }
         if (reason != null) {

@@ -129,9 +129,14 @@ public final class BatchRun {
         return done;
     }
 
-    /** Completes when the flow has let go of this run: finished, or paused for a shutdown. */
+    /** Completes when the flow has let go of this run (finished, or paused for a shutdown) and returned. */
     public CompletableFuture<Void> exited() {
         return exited;
+    }
+
+    /** Called by the launcher once the batch route has returned for this run. */
+    public void flowReturned() {
+        exited.complete(null);
     }
 
     public boolean isStopping() {
@@ -169,12 +174,6 @@ public final class BatchRun {
         finishedAt = at;
         publish(null);
         done.complete(null);
-        exited.complete(null);
-    }
-
-    /** The flow stopped for a shutdown: the batch stays running in the store and resumes on the next start. */
-    void markPausedForShutdown() {
-        exited.complete(null);
     }
 
     /** Called by the split for each item it is about to hand out; false when the batch is stopping. */

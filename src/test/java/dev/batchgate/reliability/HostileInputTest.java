@@ -179,9 +179,18 @@ class HostileInputTest {
 
     @Test
     void should_answer_404_json_when_a_batch_id_is_a_path_trick() {
-        for (String id : List.of("..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a%00b", "x".repeat(1000), "%F0%9F%92%A5")) {
+        for (String id : List.of("..%2F..%2Fetc%2Fpasswd", "%2e%2e", "x".repeat(1000), "%F0%9F%92%A5", "%C0%AE%C0%AE")) {
             var response = app.get("/v1/batches/" + id);
             assertThat(response.status()).as(id).isEqualTo(404);
+            assertJsonError(response);
+        }
+    }
+
+    @Test
+    void should_answer_400_json_when_the_url_has_a_control_character() {
+        for (String path : List.of("/v1/batches/a%00b", "/v1/batches/a%0Ab/results", "/v1/batches?target=svc%00")) {
+            var response = app.get(path);
+            assertThat(response.status()).as(path).isEqualTo(400);
             assertJsonError(response);
         }
     }

@@ -27,7 +27,7 @@ public record TestDatabase(String url, String user, String password, String sche
         }
         String base = System.getenv(URL_ENV);
         String user = System.getenv().getOrDefault("BATCHGATE_TEST_DB_USER", "batchgate");
-        String password = System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate");
+        String password = System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate-pg-test");
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = DriverManager.getConnection(base, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
