@@ -23,7 +23,8 @@ class RateLimiterCircuitTest {
 
     @Test
     void should_hold_every_caller_while_open_and_release_them_after_a_successful_probe() {
-        limiter.configureCircuitBreaker(new CircuitBreaker.Settings(2, Duration.ofMillis(300)));
+        // long enough that the circuit is surely still open when the test looks, on a busy machine too
+        limiter.configureCircuitBreaker(new CircuitBreaker.Settings(2, Duration.ofSeconds(3)));
         fail(limiter.acquire("a").join());
         fail(limiter.acquire("a").join());
         assertThat(limiter.circuit().state()).isEqualTo(CircuitBreaker.State.OPEN);
@@ -33,7 +34,7 @@ class RateLimiterCircuitTest {
         assertThat(first).isNotDone();
         assertThat(second).isNotDone();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> first.isDone() || second.isDone());
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.isDone() || second.isDone());
         assertThat(first.isDone() && second.isDone()).as("only the probe gets out").isFalse();
         RateLimiter.Permit probe = first.isDone() ? first.join() : second.join();
         CompletableFuture<RateLimiter.Permit> waiting = first.isDone() ? second : first;
