@@ -20,7 +20,7 @@ public final class SecretMasker {
 
     public static final String MASK = Secrets.MASK;
     /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
-    static final int MIN_LENGTH = 4;
+    static final int MIN_LENGTH = 6;
     private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "token", "api-key", "apikey",
             "api-keys", "credential", "private-key");
 
