@@ -10,13 +10,18 @@ import dev.batchgate.store.JobStore;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,8 @@ public final class BatchEngine {
     private final TargetRegistry targets;
     private final EngineSettings settings;
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+    private final Object retryLock = new Object();
     private Consumer<BatchRun> launcher = run -> {
         throw new IllegalStateException("the batch flow is not started");
     };
@@ -71,6 +78,7 @@ public final class BatchEngine {
      * it pending so more items can be appended before {@link #start(String)}.
      */
     public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
+        refuseWhileShuttingDown();
         Target target = targets.find(spec.target())
                 .orElseThrow(() -> new BadRequestException(404, "unknown target '" + spec.target() + "'"));
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
@@ -161,7 +169,39 @@ public final class BatchEngine {
 
     /** Stops the runs of this JVM for a shutdown: they stay resumable in the store. */
     public void stopAllForShutdown() {
+        shuttingDown = true;
         running.values().forEach(run -> run.stop(StopReason.SHUTDOWN));
+    }
+
+    /**
+     * A graceful shutdown: no new batch is accepted, nothing new starts, calls in flight get up to
+     * {@code timeout} to finish. Returns the runs still busy after that.
+     */
+    public List<BatchRun> pauseAllForShutdown(Duration timeout) {
+        stopAllForShutdown();
+        List<BatchRun> runs = liveRuns();
+        awaitExit(runs, timeout);
+        return runs.stream().filter(run -> !run.exited().isDone()).toList();
+    }
+
+    /** Waits up to {@code timeout} for the runs to leave the flow. */
+    public static void awaitExit(List<BatchRun> runs, Duration timeout) {
+        try {
+            CompletableFuture.allOf(runs.stream().map(BatchRun::exited).toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // the caller decides what to do with the runs still busy
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void refuseWhileShuttingDown() {
+        if (shuttingDown) {
+            throw new BadRequestException(503, "batchgate is shutting down; send the batch again once it is back");
+        }
     }
 
     public Optional<BatchRecord> find(String id) {
@@ -183,6 +223,25 @@ public final class BatchEngine {
      * {@code retryOf}; {@code params} replace the old batch params when given.
      */
     public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params) {
+        return retry(id, statuses, params, null);
+    }
+
+    /**
+     * As {@link #retry(String, List, ObjectNode)}, stored with its idempotency key. One retry of a
+     * batch at a time: a second one while the first is unfinished would call the same items again
+     * under other idempotency keys, so it is refused (409).
+     */
+    public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
+        synchronized (retryLock) {
+            running.values().stream().filter(run -> id.equals(run.spec().retryOf())).findFirst().ifPresent(run -> {
+                throw new BadRequestException(409, "batch " + id + " is already being retried by batch " + run.id()
+                        + "; retry again once that one has finished");
+            });
+            return retryNow(id, statuses, params, idempotency);
+        }
+    }
+
+    private BatchRun retryNow(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
         BatchRecord record = store.findBatch(id)
                 .orElseThrow(() -> new BadRequestException(404, "unknown batch '" + id + "'"));
         if (!BatchStatus.fromWire(record.status()).isFinished()) {
@@ -210,7 +269,7 @@ public final class BatchEngine {
         BatchSpec spec = new BatchSpec(old.target(), old.operations(), old.stages(), BatchSpec.Mode.ASYNC, old.concurrency(),
                 params == null ? old.params() : params, old.failFast(), old.maxFailurePercent(), old.transaction(), false,
                 old.deadline(), "retry:" + id, id, old.metadata());
-        return submit(spec, renumbered, null);
+        return submit(spec, renumbered.iterator(), renumbered.size(), idempotency, true);
     }
 
     /** The summary document (SPEC §4): live counters while running, stored ones after. */

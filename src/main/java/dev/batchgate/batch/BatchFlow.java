@@ -2,6 +2,7 @@ package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
+import dev.batchgate.security.SecretMasker;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
@@ -192,10 +193,17 @@ public final class BatchFlow {
         return runner.run(run, work);
     }
 
-    /** Queues the result for the store (the writer commits results in batches); a passed check leaves nothing to store. */
+    /**
+     * Queues the result for the store (the writer commits results in batches). A passed check leaves
+     * nothing to store; an item cut short by a shutdown gets no result: it stays pending and runs
+     * again after the restart.
+     */
     public void saveResult(Exchange exchange) {
         BatchRun run = runOf(exchange);
         ItemResult result = exchange.getMessage().getBody(ItemResult.class);
+        if (result.status() == ItemStatus.CANCELLED && run.isShuttingDown()) {
+            return;
+        }
         PhasePlan.Phase phase = run.phase();
         if (!phase.storesResult(result.status())) {
             return;
@@ -203,7 +211,8 @@ public final class BatchFlow {
         ItemStatus after = phase.statusAfter(result.status());
         int stage = phase.stageAfter(result.status());
         ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
-        writer.write(new JobStore.ResultRow(run.id(), result.index(), after.wire(), stored.toJson().toString(),
+        // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
+        writer.write(new JobStore.ResultRow(run.id(), result.index(), after.wire(), SecretMasker.mask(stored.toJson().toString()),
                 stage == phase.stage() ? null : stage));
     }
 

@@ -25,6 +25,7 @@ public final class BatchRequestParser {
     private static final Set<String> FIELDS = Set.of("target", "operation", "steps", "items", "mode", "concurrency",
             "params", "failFast", "maxFailurePercent", "transaction", "dryRun", "deadline", "metadata");
     private static final int MAX_DETAILS = 20;
+    private static final Duration MAX_DEADLINE = Duration.ofDays(365);
 
     private final TargetRegistry targets;
     private final int maxItems;
@@ -268,8 +269,14 @@ public final class BatchRequestParser {
             return "id '" + text + "' is not allowed (a dot segment would change the path)";
         }
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isISOControl(text.charAt(i))) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
                 return "id contains a control character at position " + i;
+            }
+            // a lone surrogate is no character at all: stores and URLs would turn it into '?'
+            if (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)))) {
+                return "id contains an invalid UTF-16 character at position " + i;
             }
         }
         return null;
@@ -351,14 +358,15 @@ public final class BatchRequestParser {
         try {
             if (node.isTextual()) {
                 Duration d = ConfigValues.duration(node.asText());
-                if (!d.isZero()) {
+                if (!d.isZero() && d.compareTo(MAX_DEADLINE) <= 0) {
                     return d;
                 }
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        errors.add(new BadRequestException.FieldError("deadline", null, "deadline must be a duration such as \"30s\" or \"10m\""));
+        errors.add(new BadRequestException.FieldError("deadline", null,
+                "deadline must be a duration such as \"30s\" or \"10m\", at most " + MAX_DEADLINE.toDays() + "d"));
         return null;
     }
 

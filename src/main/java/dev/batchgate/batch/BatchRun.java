@@ -30,6 +30,7 @@ public final class BatchRun {
     private final Instant createdAt;
     private final AtomicIntegerArray counts = new AtomicIntegerArray(ItemStatus.values().length);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ObjectNode extra;
     private final int breakerMinFinished;
@@ -220,6 +221,16 @@ public final class BatchRun {
 
     public CompletableFuture<Void> done() {
         return done;
+    }
+
+    /** Completes when the flow has let go of this run (finished, or paused for a shutdown) and returned. */
+    public CompletableFuture<Void> exited() {
+        return exited;
+    }
+
+    /** Called by the launcher once the batch route has returned for this run. */
+    public void flowReturned() {
+        exited.complete(null);
     }
 
     public boolean isStopping() {

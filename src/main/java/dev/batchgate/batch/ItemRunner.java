@@ -94,12 +94,12 @@ public final class ItemRunner {
             attempts++;
             try {
                 outcome = caller.call(request, target.timeout()).join();
+                recordHealth(limiter, outcome);
             } finally {
                 permit.release();
             }
             switch (outcome.kind()) {
                 case SUCCEEDED -> {
-                    limiter.recordSuccess();
                     return new Attempts(ItemStatus.SUCCEEDED, outcome, attempts, elapsedMs(start));
                 }
                 case FAILED -> {
@@ -108,6 +108,10 @@ public final class ItemRunner {
                 case RATE_LIMITED -> limiter.pause(outcome.retryAfter() != null ? outcome.retryAfter()
                         : backoff(target.retryDelay(), retriesUsed));
                 case RETRYABLE -> {
+                    if (run.isShuttingDown()) {
+                        // not a verdict on the item: it stays pending and runs again after the restart
+                        return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
+                    }
                     if (retriesUsed >= target.retries()) {
                         return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
                     }
@@ -119,6 +123,22 @@ public final class ItemRunner {
                         return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
                     }
                 }
+            }
+        }
+    }
+
+    /** Feeds the target's circuit breaker (and its rate recovery after a 429) before the permit is handed back. */
+    static void recordHealth(RateLimiter limiter, CallOutcome outcome) {
+        switch (outcome.kind()) {
+            case SUCCEEDED -> limiter.recordSuccess();
+            case RETRYABLE -> limiter.recordFailure();
+            case FAILED -> {
+                if (outcome.httpStatus() != null) {
+                    limiter.recordSuccess();
+                }
+            }
+            case RATE_LIMITED -> {
+                // the rate limiter's own business (pause), not a sign the target is down
             }
         }
     }

@@ -338,7 +338,8 @@ public final class JobStore implements AutoCloseable {
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
             inTransaction(c -> {
-                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
+                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
+                        "DELETE FROM batches WHERE id = ?")) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();

@@ -20,7 +20,9 @@ import org.apache.camel.main.Main;
 /**
  * The real batchgate (routes from {@code ./routes}, the shipped properties) on a free port with a
  * fresh job store, plus a small JSON HTTP client for tests. Properties given here override
- * everything, as {@code -D} would.
+ * everything, as {@code -D} would. The job store is an H2 file, or a fresh PostgreSQL schema when
+ * {@code BATCHGATE_TEST_DB_URL} is set (see {@link TestDatabase}); pass a {@link TestDatabase} to
+ * start an app on the store of an earlier one (a restart).
  */
 public final class BatchgateTestApp implements AutoCloseable {
 
@@ -29,25 +31,35 @@ public final class BatchgateTestApp implements AutoCloseable {
     private Main main;
     private int port;
     private Path dataDir;
+    private final TestDatabase database;
+    private final boolean ownsDatabase;
 
     public record Response(int status, JsonNode json, String text, java.net.http.HttpHeaders headers) {
     }
 
     public BatchgateTestApp() {
+        this(null);
+    }
+
+    /** An app on the job store of {@code database} (kept open on close), or on a fresh one when null. */
+    public BatchgateTestApp(TestDatabase database) {
         try {
             dataDir = Files.createTempDirectory("batchgate-test");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         port = freePort();
-        String dbUrl = System.getenv("BATCHGATE_TEST_DB_URL");
+        this.ownsDatabase = database == null;
+        this.database = database != null ? database : TestDatabase.fresh(dataDir);
         with("batchgate.port", Integer.toString(port));
         with("batchgate.demo.enabled", "false");
-        with("batchgate.db.url", dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.resolve("db"));
-        if (dbUrl != null) {
-            with("batchgate.db.user", System.getenv().getOrDefault("BATCHGATE_TEST_DB_USER", "batchgate"));
-            with("batchgate.db.password", System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate"));
-        }
+        with("batchgate.db.url", this.database.url());
+        with("batchgate.db.user", this.database.user());
+        with("batchgate.db.password", this.database.password());
+    }
+
+    public TestDatabase database() {
+        return database;
     }
 
     public BatchgateTestApp with(String key, String value) {
@@ -147,6 +159,9 @@ public final class BatchgateTestApp implements AutoCloseable {
             } catch (Exception e) {
                 // best effort in tests
             }
+        }
+        if (ownsDatabase) {
+            database.close();
         }
     }
 
