@@ -42,8 +42,9 @@ const api = {
   },
 };
 
+// With batchgate.api-keys set, the session cookie ran out: log in again (the login page comes back here).
 function unauthorized() {
-  notice('This batchgate asks for an API key (batchgate.api-keys).');
+  location.assign('/login');
 }
 
 // ---- small helpers ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ public interface CallObserver {
     default void permitGranted(String target, long waitedNanos) {
     }
 
-    /** One attempt of {@code operation} on {@code target} ended with {@code outcome} after {@code nanos}. */
-    default void called(String target, String operation, CallOutcome outcome, long nanos) {
+    /** One attempt on {@code target} (a call, a check or an await poll) ended with {@code outcome} after {@code nanos}. */
+    default void called(String target, CallOutcome outcome, long nanos) {
     }
 }

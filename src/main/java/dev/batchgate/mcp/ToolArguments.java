@@ -122,7 +122,7 @@ public final class ToolArguments {
 
     private static void require(boolean condition, String path, String expectation) throws InvalidArgumentsException {
         if (!condition) {
-            throw new InvalidArgumentsException(path(path) + ": " + expectation);
+            throw new InvalidArgumentsException(path(path), expectation);
         }
     }
 
@@ -141,8 +141,23 @@ public final class ToolArguments {
     /** Arguments that do not match a tool's input schema; the message names the field. */
     public static final class InvalidArgumentsException extends Exception {
 
-        public InvalidArgumentsException(String message) {
-            super(message);
+        private final String field;
+        private final String problem;
+
+        public InvalidArgumentsException(String field, String problem) {
+            super(field + ": " + problem);
+            this.field = field;
+            this.problem = problem;
+        }
+
+        /** The offending field, e.g. {@code application_uuids[2]}; {@code arguments} for the whole object. */
+        public String field() {
+            return field;
+        }
+
+        /** What is wrong with it, e.g. {@code must be a non-empty string}. */
+        public String problem() {
+            return problem;
         }
     }
 }

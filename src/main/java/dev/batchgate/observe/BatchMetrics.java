@@ -74,9 +74,9 @@ public final class BatchMetrics implements CallObserver {
     }
 
     @Override
-    public void called(String target, String operation, CallOutcome outcome, long nanos) {
-        Timer.builder("batchgate.downstream.requests").description("Downstream calls and their latency")
-                .tags("target", target, "operation", operation, "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
+    public void called(String target, CallOutcome outcome, long nanos) {
+        Timer.builder("batchgate.downstream.requests").description("Downstream calls (checks and await polls too) and their latency")
+                .tags("target", target, "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         if (outcome.kind() == CallOutcome.Kind.RATE_LIMITED) {
             Counter.builder("batchgate.downstream.rate.limited").description("429 answers seen from the target")

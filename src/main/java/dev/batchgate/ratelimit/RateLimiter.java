@@ -19,18 +19,23 @@ import java.util.concurrent.TimeUnit;
  * <p>Two rules together give the guarantee: starts are spaced 60 s / rpm apart (even, no bursts),
  * and a start is refused while the last {@code rpm} starts all lie within the last 60 s plus a
  * guard (so timer lateness and network jitter can never squeeze rpm + 1 starts into a window).
+ *
+ * <p>The target's {@link CircuitBreaker} lives here too, so that every batch waits while the target
+ * is down: an open circuit grants no permit until its cool-down is over, then a single probe.
  */
 public final class RateLimiter {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Margin on the hard window so that starts observed at the downstream stay within rpm. */
-    private static final long WINDOW_GUARD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final Duration DEFAULT_WINDOW_GUARD = Duration.ofMillis(250);
     private static final long RECOVERY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
     private final String name;
+    private final long windowGuardNanos;
     private final ScheduledExecutorService timer;
     private final RateMeter meter = new RateMeter();
+    private final CircuitBreaker breaker = new CircuitBreaker(CircuitBreaker.Settings.DEFAULT, System::nanoTime);
 
     private Integer rpm;
     private double effectiveRpm;
@@ -47,6 +52,12 @@ public final class RateLimiter {
     private long wakeUpAt;
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
+        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD);
+    }
+
+    /** @param windowGuard margin on the hard window, for downstreams reached with more jitter than usual */
+    public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard) {
+        this.windowGuardNanos = windowGuard.toNanos();
         this.name = name;
         this.timer = timer;
         this.rpm = rpm;
@@ -70,6 +81,32 @@ public final class RateLimiter {
         }
         dispatch();
         return future;
+    }
+
+    /**
+     * A permit at once if the limits allow a start this instant and nobody is queued, else null:
+     * how a pool of limiters (the LLM models) takes the first one that is free without queueing on any.
+     */
+    public Permit tryAcquire() {
+        boolean probe;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (waiting > 0 || inFlight >= concurrency || earliestStart() > now) {
+                return null;
+            }
+            probe = breaker.state() == CircuitBreaker.State.HALF_OPEN;
+            breaker.callStarted();
+            recordStart(now);
+        }
+        return new Permit(this, probe);
+    }
+
+    /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
+    public synchronized Duration untilNextStart() {
+        long at = earliestStart();
+        long now = System.nanoTime();
+        // compared before subtracting: "no limit yet" is Long.MIN_VALUE, which would overflow
+        return at > now ? Duration.ofNanos(at - now) : Duration.ZERO;
     }
 
     /** Reconfigures the limits live; waiting callers follow at once. */
@@ -104,7 +141,10 @@ public final class RateLimiter {
         dispatch();
     }
 
-    /** A call succeeded: after a 429 the rate climbs back by 10 % a minute. */
+    /**
+     * The target answered (2xx, or a 4xx that is the item's own fault): after a 429 the rate
+     * climbs back by 10 % a minute, and an open or half-open circuit closes.
+     */
     public void recordSuccess() {
         synchronized (this) {
             long now = System.nanoTime();
@@ -112,7 +152,31 @@ public final class RateLimiter {
                 effectiveRpm = Math.min(rpm, effectiveRpm * 1.1);
                 lastRateChange = now;
             }
+            breaker.recordSuccess();
         }
+        dispatch();
+    }
+
+    /** A connect failure, timeout, 408 or 5xx: counts towards opening the circuit. Record it before releasing the permit. */
+    public void recordFailure() {
+        synchronized (this) {
+            breaker.recordFailure();
+        }
+    }
+
+    public void configureCircuitBreaker(CircuitBreaker.Settings settings) {
+        synchronized (this) {
+            breaker.configure(settings);
+        }
+        dispatch();
+    }
+
+    public synchronized CircuitBreaker.Snapshot circuit() {
+        return breaker.snapshot();
+    }
+
+    public synchronized CircuitBreaker.Settings circuitSettings() {
+        return breaker.settings();
     }
 
     public synchronized Snapshot snapshot() {
@@ -126,21 +190,28 @@ public final class RateLimiter {
                            long startedLastMinute, long pausedForMs) {
     }
 
-    private void release() {
+    private void release(boolean probe) {
         synchronized (this) {
             inFlight--;
+            if (probe) {
+                // a probe whose outcome was recorded has already closed or re-opened the circuit
+                breaker.callAbandoned();
+            }
         }
         dispatch();
     }
 
     private void dispatch() {
         List<CompletableFuture<Permit>> granted = new ArrayList<>();
+        List<Boolean> probes = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
             while (waiting > 0 && inFlight < concurrency) {
                 long allowedAt = earliestStart();
                 if (allowedAt > now) {
-                    scheduleWakeUp(allowedAt, now);
+                    if (allowedAt != Long.MAX_VALUE) {
+                        scheduleWakeUp(allowedAt, now);
+                    }
                     break;
                 }
                 CompletableFuture<Permit> next = nextWaiter();
@@ -150,24 +221,26 @@ public final class RateLimiter {
                 if (next.isDone()) {
                     continue;
                 }
+                probes.add(breaker.state() == CircuitBreaker.State.HALF_OPEN);
+                breaker.callStarted();
                 recordStart(now);
                 granted.add(next);
             }
         }
-        for (CompletableFuture<Permit> future : granted) {
-            Permit permit = new Permit(this);
-            if (!future.complete(permit)) {
+        for (int i = 0; i < granted.size(); i++) {
+            Permit permit = new Permit(this, probes.get(i));
+            if (!granted.get(i).complete(permit)) {
                 permit.release();
             }
         }
     }
 
     private long earliestStart() {
-        long allowedAt = pausedUntil;
+        long allowedAt = Math.max(pausedUntil, breaker.callAllowedAt());
         if (rpm != null) {
             allowedAt = Math.max(allowedAt, nextStart);
             if (recentStarts.size() >= rpm) {
-                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + WINDOW_GUARD_NANOS);
+                allowedAt = Math.max(allowedAt, recentStarts.peekFirst() + WINDOW_NANOS + windowGuardNanos);
             }
         }
         return allowedAt;
@@ -219,10 +292,12 @@ public final class RateLimiter {
     /** Leave to start one request; release it when the request is over. */
     public static final class Permit {
         private final RateLimiter owner;
+        private final boolean probe;
         private boolean released;
 
-        private Permit(RateLimiter owner) {
+        private Permit(RateLimiter owner, boolean probe) {
             this.owner = owner;
+            this.probe = probe;
         }
 
         public void release() {
@@ -232,7 +307,7 @@ public final class RateLimiter {
                 }
                 released = true;
             }
-            owner.release();
+            owner.release(probe);
         }
     }
 }

@@ -42,13 +42,24 @@ public final class JobStore implements AutoCloseable {
 
     /**
      * H2 holds commits in memory for up to half a second by default; a 202 must mean "on disk",
-     * so commits are written at once.
+     * so commits are written at once. An H2 file database is opened with AUTO_SERVER, so a second
+     * process on the same data directory ({@code batchgate.jar mcp} next to a server) shares it
+     * instead of failing on the file lock.
      */
     static String durableUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("WRITE_DELAY")) {
-            return url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String durable = url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.contains("WRITE_DELAY")) {
+            durable += ";WRITE_DELAY=0";
+        }
+        boolean embeddedFile = !upper.matches("JDBC:H2:(MEM|TCP|SSL|ZIP):.*");
+        if (embeddedFile && !upper.contains("AUTO_SERVER")) {
+            durable += ";AUTO_SERVER=TRUE";
+        }
+        return durable;
     }
 
     public DataSource dataSource() {
@@ -182,18 +193,24 @@ public final class JobStore implements AutoCloseable {
                 }, JobStore::item);
     }
 
-    /** Writes final results; each row is {@code (batchId, index, status, resultJson)}. */
+    /** Writes results; each row is {@code (batchId, index, status, resultJson[, stage])}. */
     public void saveResults(List<ResultRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ? WHERE batch_id = ? AND idx = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE batch_id = ? AND idx = ?")) {
                 for (ResultRow row : rows) {
                     ps.setString(1, row.status());
                     ps.setString(2, row.resultJson());
-                    ps.setString(3, row.batchId());
-                    ps.setInt(4, row.index());
+                    if (row.stage() == null) {
+                        ps.setNull(3, Types.INTEGER);
+                    } else {
+                        ps.setInt(3, row.stage());
+                    }
+                    ps.setString(4, row.batchId());
+                    ps.setInt(5, row.index());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -201,7 +218,50 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    public record ResultRow(String batchId, int index, String status, String resultJson) {
+    /** An item's result; {@code stage} moves an item of a chain on to its next stage (null leaves it where it is). */
+    public record ResultRow(String batchId, int index, String status, String resultJson, Integer stage) {
+        public ResultRow(String batchId, int index, String status, String resultJson) {
+            this(batchId, index, status, resultJson, null);
+        }
+    }
+
+    /** How many items of a batch have a status at a stage. */
+    public record StageCount(String status, int stage, int count) {
+    }
+
+    public List<StageCount> countByStatusAndStage(String batchId) {
+        return query("SELECT status, stage, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status, stage",
+                ps -> ps.setString(1, batchId), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+    }
+
+    /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
+    public List<StoredItem> itemsAtStage(String batchId, String status, int stage, int afterIndex, int limit) {
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? AND stage = ?"
+                + " AND idx > ? ORDER BY " + indexOrder(true) + " LIMIT ?", ps -> {
+                    ps.setString(1, batchId);
+                    ps.setString(2, status);
+                    ps.setInt(3, stage);
+                    ps.setInt(4, afterIndex);
+                    ps.setInt(5, limit);
+                }, JobStore::item);
+    }
+
+    /**
+     * Records the phase a batch is entering; a restart resumes there. {@code reason} and {@code extra}
+     * are written when given (a rollback keeps why it started and the stage tallies it started from).
+     */
+    public void enterPhase(String batchId, String phase, String reason, ObjectNode extra) {
+        update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
+            ps.setString(1, phase);
+            ps.setString(2, reason);
+            ps.setString(3, extra == null ? null : extra.toString());
+            ps.setString(4, batchId);
+        });
+    }
+
+    public Optional<String> findPhase(String batchId) {
+        return query("SELECT phase FROM batches WHERE id = ?", ps -> ps.setString(1, batchId), rs -> rs.getString(1))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
@@ -287,7 +347,8 @@ public final class JobStore implements AutoCloseable {
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
             inTransaction(c -> {
-                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
+                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
+                        "DELETE FROM batches WHERE id = ?")) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();

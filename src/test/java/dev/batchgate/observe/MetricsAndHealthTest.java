@@ -65,10 +65,10 @@ class MetricsAndHealthTest {
         int requests = stub.requests("/instances/").size();
         assertThat(requests).isEqualTo(6);
         assertThat(sum(metrics, "batchgate_downstream_requests_seconds_count", "target", "svc")).isEqualTo(requests);
-        assertThat(value(metrics, "batchgate_downstream_requests_seconds_count", "target", "svc", "operation", "start",
-                "outcome", "rate_limited")).isEqualTo(1);
-        assertThat(value(metrics, "batchgate_downstream_requests_seconds_count", "target", "svc", "operation", "start",
-                "outcome", "failed")).isEqualTo(1);
+        assertThat(value(metrics, "batchgate_downstream_requests_seconds_count", "target", "svc", "outcome", "rate_limited"))
+                .isEqualTo(1);
+        assertThat(value(metrics, "batchgate_downstream_requests_seconds_count", "target", "svc", "outcome", "failed"))
+                .isEqualTo(1);
         assertThat(value(metrics, "batchgate_downstream_rate_limited_total", "target", "svc")).isEqualTo(1);
         assertThat(value(metrics, "batchgate_ratelimit_wait_seconds_count", "target", "svc")).isEqualTo(requests);
         assertThat(value(metrics, "batchgate_batches_finished_total", "target", "svc", "operation", "start",

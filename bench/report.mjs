@@ -1,0 +1,91 @@
+// Prints a run's figures (bench/out/<run>/results.jsonl) as a readable summary with ratios.
+// Usage: node bench/report.mjs bench/out/latest/results.jsonl
+
+import fs from 'node:fs';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: report.mjs <results.jsonl>');
+  process.exit(2);
+}
+const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const of = (kind) => rows.filter((r) => r.kind === kind);
+const fmt = (x, d = 0) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
+const pad = (s, w) => String(s).padEnd(w);
+const rate = (x) => fmt(x).padStart(8);
+
+const params = of('params')[0] ?? {};
+console.log(`\n== batchgate benchmark  N=${params.n} C=${params.c} latency=${params.latencyMs} ms `
+  + `cores=${params.cores}  ${params.at ?? ''}`);
+const load = of('load')[0];
+console.log(`   load average (1/5/15 min) at start ${params.loadAtStart ?? '?'}, at end ${load?.end ?? '?'}`
+  + `${load ? `, run took ${load.seconds} s` : ''}  (other work on the machine skews every figure)`);
+
+const baselines = [
+  ...of('wrk').map((r) => ({ name: 'wrk (ceiling)', ...r })),
+  ...of('client').map((r) => ({ name: r.java ? `${r.client} (java ${r.java})` : `${r.client} (node ${r.node})`, ...r })),
+];
+if (baselines.length) {
+  console.log('\n-- ceiling and plain clients (items/s; client-side latency p50/p99; CPU per item)');
+  for (const b of baselines) {
+    const cpu = b.cpuSeconds !== undefined ? `  cpu ${fmt((b.cpuSeconds * 1000) / b.n, 3)} ms/item` : '';
+    const ratio = b.kind === 'wrk' ? '' : `  ${fmt(b.itemsPerSec / of('wrk')[0]?.itemsPerSec, 3)} × wrk`;
+    console.log(`${pad(b.name, 34)}${rate(b.itemsPerSec)} items/s  p50 ${fmt(b.p50Ms, 2)} ms  p99 ${fmt(b.p99Ms, 2)} ms`
+      + `${ratio}${cpu}${b.errors ? `  ERRORS ${b.errors}` : ''}`);
+  }
+}
+
+const measured = of('batchgate').filter((r) => !/warmup/.test(r.label));
+const throughput = measured.filter((r) => r.label === 'sync' || r.label === 'async');
+if (throughput.length) {
+  console.log(`\n-- batchgate (${throughput[0].java ?? 'java ?'}); items/s end to end (server-side in brackets)`);
+  for (const r of throughput) {
+    const ratios = baselines.map((b) => `${fmt(r.itemsPerSec / b.itemsPerSec, 3)} × ${b.name.replace(/ \(ceiling\)/, '')}`);
+    console.log(`${pad(r.label, 6)}${rate(r.itemsPerSec)} items/s (${fmt(r.serverItemsPerSec)})  status ${r.status} `
+      + `${r.succeeded}/${r.total} ok, ${r.failed} failed`);
+    if (ratios.length) console.log(`        ${ratios.join(' · ')}`);
+    console.log(`        per-item overhead p50 ${fmt(r.overheadP50Ms, 1)} ms  p99 ${fmt(r.overheadP99Ms, 1)} ms  `
+      + `max ${fmt(r.overheadMaxMs, 1)} ms  (${r.results ?? 0} results${r.resultsError ? `; ${r.resultsError}` : ''})`);
+    console.log(`        cpu ${fmt(r.cpuSeconds, 2)} s = ${fmt(r.cpuMsPerItem, 3)} ms/item, ${fmt(r.coresUsed, 2)} cores;  `
+      + `stub saw ${r.stubRequests} requests, max ${r.stubMaxInFlight} in flight (C=${r.c})`);
+  }
+}
+
+for (const h of of('heap')) {
+  console.log(`heap (${h.label}): peak ${fmt(h.heapPeakMiB)} MiB, live after GC max ${fmt(h.liveAfterGcMaxMiB)} MiB, `
+    + `${h.gcs} GCs, committed ${fmt(h.committedMiB)} MiB`);
+}
+
+const makespans = [
+  ...of('makespan-reference').map((r) => ({ name: `${r.client} (java ${r.java})`, ...r })),
+  ...measured.filter((m) => m.makespanMs !== undefined).map((r) => ({ name: 'batchgate', ...r })),
+];
+if (makespans.length) {
+  const r0 = makespans[0];
+  console.log(`\n-- makespan: N=${r0.n} C=${r0.c} latency=${r0.latencyMs} ms, bound ${r0.makespanBoundMs} ms `
+    + '(1.05 × ceil(N/C) × latency)');
+  for (const r of makespans) {
+    console.log(`${pad(r.name, 34)}${String(r.makespanMs).padStart(8)} ms → ${r.makespanOk ? 'PASS' : 'FAIL'}`
+      + `${r.failed ? `  (${r.failed} failed)` : ''}${r.errors ? `  (${r.errors} errors)` : ''}`);
+  }
+}
+
+for (const r of of('rpm')) {
+  console.log(`\n-- rpm ${r.rpm}: ${r.requests} requests over ${fmt(r.spanSeconds, 1)} s, achieved ${fmt(r.achievedRpm)} rpm `
+    + `(${fmt(r.achievedRatio, 3)} × rpm); max in any 60 s window ${r.max60s} → ${r.windowOk ? 'PASS' : 'FAIL'}; `
+    + `max in any 1 s ${r.max1s} (even: ${r.expected1s}); gap p50 ${r.gapP50Ms} ms p99 ${r.gapP99Ms} ms`);
+}
+
+for (const r of of('probe')) {
+  console.log(`\n-- status probe: GET /v1/batches/{id} during a ${r.n}-item batch: ${r.gets} GETs, `
+    + `p50 ${fmt(r.getP50Ms, 2)} ms, p99 ${fmt(r.getP99Ms, 2)} ms, max ${fmt(r.getMaxMs, 2)} ms`
+    + `${r.getErrors ? `, ${r.getErrors} errors` : ''}; batch ${r.batchStatus}${r.finished ? '' : ' (probe stopped at its time limit)'}`
+    + `, ${fmt(r.serverItemsPerSec)} items/s`);
+}
+
+const notes = of('note');
+if (notes.length) {
+  console.log('\n-- notes');
+  for (const n of notes) console.log(`* ${n.text}`);
+}
+console.log('');

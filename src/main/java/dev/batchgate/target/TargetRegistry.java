@@ -1,0 +1,60 @@
+package dev.batchgate.target;
+
+import dev.batchgate.ratelimit.CircuitBreaker;
+import dev.batchgate.ratelimit.RateLimiter;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/** Every configured target by name, each with its one rate limiter shared by all batches. */
+public final class TargetRegistry {
+
+    private final Map<String, Target> targets = new LinkedHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rate-limiter");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
+
+    public TargetRegistry(Map<String, TargetConfig> configs) {
+        configs.values().forEach(this::register);
+    }
+
+    /** Registers a target (the facades add their built-in ones). */
+    public synchronized Target register(TargetConfig config) {
+        Target target = new Target(config, new RateLimiter(config.name(), config.rpm(), config.concurrency(), timer));
+        target.limiter().configureCircuitBreaker(circuitBreakers.apply(config.name()));
+        targets.put(config.name(), target);
+        return target;
+    }
+
+    /** Circuit-breaker settings by target name, for the targets registered so far and later. */
+    public synchronized void useCircuitBreakers(Function<String, CircuitBreaker.Settings> settingsByTarget) {
+        circuitBreakers = settingsByTarget;
+        targets.values().forEach(t -> t.limiter().configureCircuitBreaker(settingsByTarget.apply(t.name())));
+    }
+
+    /** A limiter that is not a target of its own, such as one LLM model of a pool. */
+    public RateLimiter newLimiter(String name, Integer rpm, int concurrency) {
+        return new RateLimiter(name, rpm, concurrency, timer);
+    }
+
+    /** The same with a wider margin on the 60 s window, for downstreams reached with more jitter (LLM APIs). */
+    public RateLimiter newLimiter(String name, Integer rpm, int concurrency, java.time.Duration windowGuard) {
+        return new RateLimiter(name, rpm, concurrency, timer, windowGuard);
+    }
+
+    public synchronized Optional<Target> find(String name) {
+        return Optional.ofNullable(targets.get(name));
+    }
+
+    public synchronized Collection<Target> all() {
+        return java.util.List.copyOf(targets.values());
+    }
+}
