@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.Application;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.TestDatabase;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -16,11 +17,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,6 +38,7 @@ class FileDropCrashTest {
     @TempDir
     Path dir;
     private Process child;
+    private TestDatabase database;
     private BatchgateTestApp restarted;
 
     @AfterEach
@@ -47,20 +49,26 @@ class FileDropCrashTest {
         if (restarted != null) {
             restarted.close();
         }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test
     void should_resume_reading_where_the_store_stopped_when_batchgate_is_killed_mid_file() throws Exception {
-        Map<String, String> settings = Map.of(
-                "batchgate.db.url", "jdbc:h2:file:" + dir.resolve("db"),
-                "batchgate.inbox", dir.resolve("inbox").toString(),
-                "batchgate.outbox", dir.resolve("outbox").toString(),
-                "batchgate.demo.enabled", "false",
-                "batchgate.inbox.stable-for", "200ms",
-                "batchgate.inbox.poll-interval", "100ms",
-                "batchgate.inbox.chunk-items", "10",
-                "batchgate.targets.svc.url", "http://127.0.0.1:9",
-                "batchgate.targets.svc.operations.start", OPERATION);
+        database = TestDatabase.fresh(dir);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("batchgate.db.url", database.url());
+        settings.put("batchgate.db.user", database.user());
+        settings.put("batchgate.db.password", database.password());
+        settings.put("batchgate.inbox", dir.resolve("inbox").toString());
+        settings.put("batchgate.outbox", dir.resolve("outbox").toString());
+        settings.put("batchgate.demo.enabled", "false");
+        settings.put("batchgate.inbox.stable-for", "200ms");
+        settings.put("batchgate.inbox.poll-interval", "100ms");
+        settings.put("batchgate.inbox.chunk-items", "10");
+        settings.put("batchgate.targets.svc.url", "http://127.0.0.1:9");
+        settings.put("batchgate.targets.svc.operations.start", OPERATION);
         int port = BatchgateTestApp.freePort();
         child = startChild(settings, port);
         awaitUp(port);
@@ -82,7 +90,7 @@ class FileDropCrashTest {
         assertThat(leftover.extra()).contains("\"filling\":true");
         assertThat(processingFiles()).hasSize(1);
 
-        restarted = new BatchgateTestApp();
+        restarted = new BatchgateTestApp(database);
         settings.forEach(restarted::with);
         restarted.start();
 
@@ -136,7 +144,7 @@ class FileDropCrashTest {
 
     /** The batch row the killed process left behind, read straight from its job store. */
     private Stored stored() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
+        try (Connection c = database.connect();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, total, extra FROM batches WHERE trigger_name = 'file:svc/start/big.txt'")) {
             assertThat(rs.next()).isTrue();
