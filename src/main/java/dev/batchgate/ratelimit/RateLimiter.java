@@ -10,15 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One target's request budget: at most {@code rpm} request starts in any 60-second window, spread
  * evenly, at most {@code concurrency} in flight, and waiting callers served round-robin by key (a
  * batch id) so that a large batch cannot starve a small one.
  *
- * <p>Two rules together give the guarantee: starts are spaced 60 s / rpm apart (even, no bursts),
- * and a start is refused while the last {@code rpm} starts all lie within the last 60 s plus a
- * guard (so timer lateness and network jitter can never squeeze rpm + 1 starts into a window).
+ * <p>Two rules together give the guarantee: consecutive starts are at least 60 s / rpm apart (even,
+ * no bursts, also after a wait for a free place), and a start is refused while the last {@code rpm}
+ * starts all lie within the last 60 s plus a guard (so network jitter can never squeeze rpm + 1
+ * starts into a window seen at the downstream).
  */
 public final class RateLimiter {
 
@@ -30,12 +32,14 @@ public final class RateLimiter {
 
     private final String name;
     private final ScheduledExecutorService timer;
+    private final LongSupplier nanoClock;
     private final RateMeter meter = new RateMeter();
 
     private Integer rpm;
     private double effectiveRpm;
     private int concurrency;
     private int inFlight;
+    private long lastStart = Long.MIN_VALUE;
     private long nextStart = Long.MIN_VALUE;
     private long pausedUntil = Long.MIN_VALUE;
     private long lastRateChange;
@@ -47,8 +51,14 @@ public final class RateLimiter {
     private long wakeUpAt;
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
+        this(name, rpm, concurrency, timer, System::nanoTime);
+    }
+
+    /** With a clock of its own: tests drive time by hand. */
+    RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, LongSupplier nanoClock) {
         this.name = name;
         this.timer = timer;
+        this.nanoClock = nanoClock;
         this.rpm = rpm;
         this.effectiveRpm = rpm == null ? 0 : rpm;
         this.concurrency = concurrency;
@@ -78,7 +88,7 @@ public final class RateLimiter {
             if (newRpm != null) {
                 rpm = newRpm <= 0 ? null : newRpm;
                 effectiveRpm = rpm == null ? 0 : rpm;
-                nextStart = Long.MIN_VALUE;
+                nextStart = rpm == null || lastStart == Long.MIN_VALUE ? Long.MIN_VALUE : lastStart + interval();
                 while (rpm != null && recentStarts.size() > rpm) {
                     recentStarts.pollFirst();
                 }
@@ -94,7 +104,7 @@ public final class RateLimiter {
     public void pause(Duration retryAfter) {
         Duration capped = retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             pausedUntil = Math.max(pausedUntil, now + capped.toNanos());
             if (rpm != null) {
                 effectiveRpm = Math.max(1, effectiveRpm / 2);
@@ -107,7 +117,7 @@ public final class RateLimiter {
     /** A call succeeded: after a 429 the rate climbs back by 10 % a minute. */
     public void recordSuccess() {
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (rpm != null && effectiveRpm < rpm && now - lastRateChange >= RECOVERY_PERIOD_NANOS) {
                 effectiveRpm = Math.min(rpm, effectiveRpm * 1.1);
                 lastRateChange = now;
@@ -116,7 +126,7 @@ public final class RateLimiter {
     }
 
     public synchronized Snapshot snapshot() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long pausedMs = pausedUntil > now ? TimeUnit.NANOSECONDS.toMillis(pausedUntil - now) : 0;
         return new Snapshot(rpm, rpm == null ? null : Math.round(effectiveRpm * 10) / 10.0, concurrency,
                 inFlight, waiting, meter.perMinute(now), pausedMs);
@@ -136,7 +146,7 @@ public final class RateLimiter {
     private void dispatch() {
         List<CompletableFuture<Permit>> granted = new ArrayList<>();
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             while (waiting > 0 && inFlight < concurrency) {
                 long allowedAt = earliestStart();
                 if (allowedAt > now) {
@@ -176,17 +186,20 @@ public final class RateLimiter {
     private void recordStart(long now) {
         inFlight++;
         meter.record(now);
+        lastStart = now;
         if (rpm == null) {
             return;
         }
-        long interval = (long) (WINDOW_NANOS / effectiveRpm);
-        // keep the cadence when a timer fired a little late, restart it after an idle spell
-        long base = nextStart != Long.MIN_VALUE && now - nextStart < interval ? nextStart : now;
-        nextStart = base + interval;
+        // from the actual start: a start that had to wait (timer late, no free place) never pulls the next one closer
+        nextStart = now + interval();
         recentStarts.addLast(now);
         while (recentStarts.size() > rpm) {
             recentStarts.pollFirst();
         }
+    }
+
+    private long interval() {
+        return (long) (WINDOW_NANOS / effectiveRpm);
     }
 
     private CompletableFuture<Permit> nextWaiter() {
@@ -206,7 +219,8 @@ public final class RateLimiter {
     }
 
     private void scheduleWakeUp(long at, long now) {
-        if (wakeUp != null && !wakeUp.isDone() && wakeUpAt <= at) {
+        // a wake-up that is due has fired or is firing (it is not done while it runs): only a future one counts
+        if (wakeUp != null && !wakeUp.isDone() && wakeUpAt > now && wakeUpAt <= at) {
             return;
         }
         if (wakeUp != null) {
