@@ -50,7 +50,11 @@ public final class BatchFlow {
                 run.spec().operationLabel(), run.total(), run.spec().trigger());
     }
 
-    /** The split's source: pending items read from the store a page at a time, each entered into the in-flight bound. */
+    /**
+     * The split's source: pending items read from the store a page at a time. {@code next()} waits for a
+     * place in flight; {@code hasNext()} never waits, because the split asks it on the thread that will
+     * then run the item just handed out.
+     */
     public Iterator<BatchItem> pendingItems(Exchange exchange) {
         BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
         return new Iterator<>() {
@@ -64,6 +68,9 @@ public final class BatchFlow {
                 if (next != null) {
                     return true;
                 }
+                if (run.isStopping()) {
+                    return false;
+                }
                 if (page.isEmpty() && !exhausted) {
                     List<StoredItem> rows = store.itemsWithStatus(run.id(), List.of(ItemStatus.PENDING.wire()), after, PAGE);
                     exhausted = rows.size() < PAGE;
@@ -73,11 +80,8 @@ public final class BatchFlow {
                         after = row.index();
                     }
                 }
-                if (page.isEmpty() || !run.enterItem()) {
-                    return false;
-                }
                 next = page.poll();
-                return true;
+                return next != null;
             }
 
             @Override
@@ -87,6 +91,8 @@ public final class BatchFlow {
                 }
                 BatchItem item = next;
                 next = null;
+                // an item promised by hasNext() is handed out even if the batch stopped meanwhile: it ends cancelled at once
+                run.enterItem();
                 return item;
             }
         };
@@ -101,6 +107,9 @@ public final class BatchFlow {
     public void saveResult(Exchange exchange) {
         BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
         ItemResult result = exchange.getMessage().getBody(ItemResult.class);
+        if (run.stopReason() == StopReason.SHUTDOWN && result.status() == ItemStatus.CANCELLED) {
+            return; // stays pending: it runs when the batch resumes
+        }
         writer.write(new JobStore.ResultRow(run.id(), result.index(), result.status().wire(), result.toJson().toString()));
     }
 

@@ -165,20 +165,21 @@ public final class BatchRun {
         done.complete(null);
     }
 
-    /** Called by the split for each item it is about to hand out; false when the batch is stopping. */
-    boolean enterItem() {
-        if (!gate.enter()) {
-            return false;
-        }
+    /** Called by the split for each item it hands out: waits for a place in flight unless the batch is stopping. */
+    void enterItem() {
+        gate.enter();
         counts.decrementAndGet(ItemStatus.PENDING.ordinal());
         counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
-        return true;
     }
 
-    /** Counts a finished item and frees its place. */
+    /** Counts a finished item; its place stays taken until {@link #itemLeft}. */
     void itemFinished(ItemResult result) {
         counts.incrementAndGet(result.status().ordinal());
         counts.decrementAndGet(ItemStatus.RUNNING.ordinal());
+    }
+
+    /** Frees a finished item's place for the next one and tells the listeners. */
+    void itemLeft(ItemResult result) {
         gate.leave();
         publish(result);
     }

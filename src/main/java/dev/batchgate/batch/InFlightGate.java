@@ -17,21 +17,17 @@ final class InFlightGate {
         this.limit = limit;
     }
 
-    /** Waits for a free place; false once the gate is closed (the batch is stopping). */
-    synchronized boolean enter() {
+    /** Takes a place, waiting for a free one while the gate is open; a closed gate (the batch is stopping) lets in at once. */
+    synchronized void enter() {
         while (open && inFlight >= limit.getAsInt()) {
             try {
                 wait(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                break;
             }
         }
-        if (!open) {
-            return false;
-        }
         inFlight++;
-        return true;
     }
 
     synchronized void leave() {

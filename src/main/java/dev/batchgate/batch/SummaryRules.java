@@ -11,6 +11,12 @@ public final class SummaryRules {
 
     public static void fold(BatchRun run, ItemResult result) {
         run.itemFinished(result);
+        stopIfNeeded(run, result);
+        // only now may the next item start: it must see a stop this item caused
+        run.itemLeft(result);
+    }
+
+    private static void stopIfNeeded(BatchRun run, ItemResult result) {
         BatchSpec spec = run.spec();
         if (result.status() == ItemStatus.FAILED) {
             if (spec.transaction()) {
