@@ -28,6 +28,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,13 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");
+            }
+        });
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext ctx) {
+                // before Camel waits for in-flight exchanges: calls in flight finish, the rest resume on the next start
+                engine.stopAllForShutdown();
             }
         });
         context.addService(new ServiceSupport() {

@@ -28,7 +28,7 @@ public final class RequestBodies {
         if (type != null && !type.isBlank() && !type.toLowerCase().contains("json")) {
             throw new BadRequestException(415, "the body must be JSON (Content-Type: application/json), got " + type.split(";")[0]);
         }
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             if (required) {
                 throw new BadRequestException(400, "the request body is empty; send a JSON object");
             }

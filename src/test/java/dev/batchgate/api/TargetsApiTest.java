@@ -126,7 +126,8 @@ class TargetsApiTest {
         }
         assertThat(gapsMs.stream().sorted().toList().get(gapsMs.size() / 2)).as("median gap in ms of %s", gapsMs)
                 .isLessThan(1000);
-        assertThat(gapsMs).allMatch(gap -> gap >= 80);
+        // never faster than 600 rpm: arrival jitter may shorten one gap, not their sum
+        assertThat(gapsMs.stream().mapToLong(Long::longValue).sum()).isGreaterThanOrEqualTo(9 * 100 - 150);
     }
 
     @Test

@@ -2,14 +2,13 @@ package dev.batchgate.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchgate.ratelimit.RateLimiter;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetConfig;
+import dev.batchgate.target.TargetRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -56,9 +55,9 @@ class SummaryRulesTest {
     }
 
     private static BatchRun run(boolean failFast, Double maxFailurePercent) {
-        TargetConfig config = new TargetConfig("svc", "http://127.0.0.1:1", null, 1, Duration.ofSeconds(1), 0,
+        TargetConfig config = new TargetConfig("svc", "http://127.0.0.1:1", null, 10, Duration.ofSeconds(1), 0,
                 Duration.ofMillis(1), Map.of(), Map.of());
-        Target target = new Target(config, new RateLimiter("svc", null, 1, Executors.newSingleThreadScheduledExecutor()));
+        Target target = new TargetRegistry(Map.of("svc", config)).find("svc").orElseThrow();
         BatchSpec spec = new BatchSpec("svc", List.of("start"), List.of(), BatchSpec.Mode.ASYNC, null, null, failFast,
                 maxFailurePercent, false, false, null, "test", null, null);
         return new BatchRun("b-test", spec, target, 10, Instant.now(), null, Map.of(), null, 10);
