@@ -15,7 +15,8 @@ public final class BatchSummaries {
 
     public static ObjectNode live(BatchRun run, ArrayNode results) {
         ObjectNode doc = header(run.id(), run.spec(), run.status().wire(),
-                run.stopReason() == null || run.stopReason() == StopReason.SHUTDOWN ? null : run.stopReason().wire(),
+                run.stopReason() == null || run.stopReason() == StopReason.SHUTDOWN || run.stopReason() == StopReason.CANCELLED
+                        ? null : run.stopReason().wire(),
                 run.total());
         ObjectNode counts = Json.object();
         for (ItemStatus status : ItemStatus.values()) {

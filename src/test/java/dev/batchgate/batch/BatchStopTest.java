@@ -78,6 +78,7 @@ class BatchStopTest {
         assertThat(cancel.status()).isEqualTo(202);
         assertThat(cancel.json().path("id").asText()).isEqualTo(id);
         assertThat(cancel.json().path("total").asInt()).isEqualTo(10);
+        assertThat(cancel.json().has("reason")).as("a reason is only for a batch that failed").isFalse();
         JsonNode summary = app.awaitFinished(id);
         assertThat(summary.path("status").asText()).isEqualTo("cancelled");
         assertThat(summary.has("reason")).isFalse();
