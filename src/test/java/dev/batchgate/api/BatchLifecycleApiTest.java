@@ -260,7 +260,7 @@ class BatchLifecycleApiTest {
     @Test
     void should_keep_answering_at_once_when_many_event_streams_and_sync_calls_are_waiting() {
         String slow = submit(Map.of("target", "svc", "operation", "start", "concurrency", 1,
-                "items", IntStream.range(0, 30).mapToObj(i -> "slow-wait-" + i).toList()));
+                "items", IntStream.range(0, 60).mapToObj(i -> "slow-wait-" + i).toList()));
         // one connection per request, as browsers do for event streams (HTTP/2 would multiplex them on one)
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<Void>>> waiting = new ArrayList<>();

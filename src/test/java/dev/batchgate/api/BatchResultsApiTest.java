@@ -148,7 +148,7 @@ class BatchResultsApiTest {
 
     @Test
     void should_send_a_snapshot_progress_events_and_done_when_a_running_batch_is_watched() throws Exception {
-        List<String> ids = IntStream.range(0, 8).mapToObj(i -> "slow-sse-" + i).toList();
+        List<String> ids = IntStream.range(0, 16).mapToObj(i -> "slow-sse-" + i).toList();
         String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "concurrency", 2, "items", ids))
                 .json().path("id").asText();
 
@@ -159,8 +159,8 @@ class BatchResultsApiTest {
         Event done = events.get(events.size() - 1);
         assertThat(done.name()).isEqualTo("done");
         assertThat(done.data().path("status").asText()).isEqualTo("completed");
-        assertThat(done.data().path("succeeded").asInt()).isEqualTo(8);
-        assertThat(done.id()).isEqualTo(8);
+        assertThat(done.data().path("succeeded").asInt()).isEqualTo(16);
+        assertThat(done.id()).isEqualTo(16);
         List<Event> progress = events.subList(1, events.size() - 1);
         assertThat(progress).isNotEmpty().allSatisfy(e -> {
             assertThat(e.name()).isEqualTo("progress");
