@@ -235,9 +235,8 @@ public final class BatchesApi {
         blocking(ctx, () -> engine.summary(id, false).orElseThrow(() -> unknownBatch(id)), (c, doc) -> {
             HttpServerResponse response = c.response();
             EventStream.begin(response);
-            long finished = doc.path("total").asLong() - doc.path("pending").asLong();
-            EventStream.send(response, "snapshot", finished, doc);
-            EventStream.send(response, "done", finished, doc);
+            EventStream.send(response, "snapshot", EventStream.finished(doc), doc);
+            EventStream.send(response, "done", EventStream.finished(doc), doc);
             response.end();
         });
     }

@@ -45,8 +45,14 @@ final class EventStream {
         response.write("event: " + event + "\nid: " + id + "\ndata: " + Json.write(data) + "\n\n");
     }
 
+    /** The event id: how many items the document counts as finished, so id and data always agree. */
+    static long finished(ObjectNode summary) {
+        return summary.path("total").asLong() - summary.path("pending").asLong() - summary.path("running").asLong();
+    }
+
     void start() {
-        send(response, "snapshot", run.finishedCount(), BatchSummaries.live(run, null));
+        ObjectNode snapshot = BatchSummaries.live(run, null);
+        send(response, "snapshot", finished(snapshot), snapshot);
         run.addListener(listener);
         response.closeHandler(v -> stop());
         timer = vertx.setPeriodic(TICK_MS, id -> flush());
@@ -82,7 +88,7 @@ final class EventStream {
             if (items.size() > 1) {
                 progress.set("items", Json.MAPPER.valueToTree(items));
             }
-            send(response, "progress", run.finishedCount(), progress);
+            send(response, "progress", finished(progress), progress);
         }
         if (finishing || run.status().isFinished()) {
             finish();
@@ -92,7 +98,8 @@ final class EventStream {
     private void finish() {
         stop();
         if (!response.ended() && !response.closed()) {
-            send(response, "done", run.finishedCount(), BatchSummaries.live(run, null));
+            ObjectNode summary = BatchSummaries.live(run, null);
+            send(response, "done", finished(summary), summary);
             response.end();
         }
     }

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ItemRunner {
 
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
     private final TargetCaller caller;
     private volatile CallObserver observer = CallObserver.NONE;
     private final StepRunner steps = new StepRunner(this);
@@ -125,11 +127,7 @@ public final class ItemRunner {
                     if (retriesUsed >= target.retries()) {
                         return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
                     }
-                    Duration delay = backoff(target.retryDelay(), retriesUsed++);
-                    if (outcome.retryAfter() != null && outcome.retryAfter().compareTo(delay) > 0) {
-                        delay = outcome.retryAfter();
-                    }
-                    if (!run.pause(delay)) {
+                    if (!run.pause(retryDelay(backoff(target.retryDelay(), retriesUsed++), outcome.retryAfter()))) {
                         return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
                     }
                 }
@@ -186,6 +184,14 @@ public final class ItemRunner {
 
     public static String idempotencyKey(String batchId, BatchItem item, String operation) {
         return batchId + ":" + URLEncoder.encode(item.key(), StandardCharsets.UTF_8).replace("+", "%20") + ":" + operation;
+    }
+
+    /** The wait before a retry: the backoff, or the downstream's longer Retry-After, capped like a 429 pause. */
+    static Duration retryDelay(Duration backoff, Duration retryAfter) {
+        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
+            return backoff;
+        }
+        return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
     }
 
     /** Exponential backoff from {@code base}, doubled per retry, with ±20 % jitter so retries don't align. */

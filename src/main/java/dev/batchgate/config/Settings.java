@@ -2,6 +2,7 @@ package dev.batchgate.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.camel.spi.PropertiesComponent;
@@ -20,7 +21,13 @@ public final class Settings {
     }
 
     public String text(String key, String fallback) {
-        return properties.resolveProperty(key).map(String::trim).orElse(fallback);
+        Optional<String> value = properties.resolveProperty(key);
+        if (value.isEmpty()) {
+            // Camel reads "}}" as the end of a placeholder and drops the value: a JSON body template such as
+            // {"n":{params.n}} is no placeholder, so it is taken as written
+            value = properties.resolveProperty(key + "?nested=false");
+        }
+        return value.map(String::trim).orElse(fallback);
     }
 
     public int integer(String key, int fallback) {

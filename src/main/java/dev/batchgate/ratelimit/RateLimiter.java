@@ -10,15 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One target's request budget: at most {@code rpm} request starts in any 60-second window, spread
  * evenly, at most {@code concurrency} in flight, and waiting callers served round-robin by key (a
  * batch id) so that a large batch cannot starve a small one.
  *
- * <p>Two rules together give the guarantee: starts are spaced 60 s / rpm apart (even, no bursts),
- * and a start is refused while the last {@code rpm} starts all lie within the last 60 s plus a
- * guard (so timer lateness and network jitter can never squeeze rpm + 1 starts into a window).
+ * <p>Two rules together give the guarantee: consecutive starts are at least 60 s / rpm apart (even,
+ * no bursts, also after a wait for a free place), and a start is refused while the last {@code rpm}
+ * starts all lie within the last 60 s plus a guard (so network jitter can never squeeze rpm + 1
+ * starts into a window seen at the downstream).
  *
  * <p>The target's {@link CircuitBreaker} lives here too, so that every batch waits while the target
  * is down: an open circuit grants no permit until its cool-down is over, then a single probe.
@@ -34,6 +36,7 @@ public final class RateLimiter {
     private final String name;
     private final long windowGuardNanos;
     private final ScheduledExecutorService timer;
+    private final LongSupplier nanoClock;
     private final RateMeter meter = new RateMeter();
     private final CircuitBreaker breaker = new CircuitBreaker(CircuitBreaker.Settings.DEFAULT, System::nanoTime);
 
@@ -41,6 +44,7 @@ public final class RateLimiter {
     private double effectiveRpm;
     private int concurrency;
     private int inFlight;
+    private long lastStart = Long.MIN_VALUE;
     private long nextStart = Long.MIN_VALUE;
     private long pausedUntil = Long.MIN_VALUE;
     private long lastRateChange;
@@ -52,14 +56,25 @@ public final class RateLimiter {
     private long wakeUpAt;
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
-        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD);
+        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD, System::nanoTime);
     }
 
     /** @param windowGuard margin on the hard window, for downstreams reached with more jitter than usual */
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard) {
+        this(name, rpm, concurrency, timer, windowGuard, System::nanoTime);
+    }
+
+    /** With a clock of its own: tests drive time by hand. */
+    RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, LongSupplier nanoClock) {
+        this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD, nanoClock);
+    }
+
+    private RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard,
+                        LongSupplier nanoClock) {
         this.windowGuardNanos = windowGuard.toNanos();
         this.name = name;
         this.timer = timer;
+        this.nanoClock = nanoClock;
         this.rpm = rpm;
         this.effectiveRpm = rpm == null ? 0 : rpm;
         this.concurrency = concurrency;
@@ -90,7 +105,7 @@ public final class RateLimiter {
     public Permit tryAcquire() {
         boolean probe;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (waiting > 0 || inFlight >= concurrency || earliestStart() > now) {
                 return null;
             }
@@ -104,7 +119,7 @@ public final class RateLimiter {
     /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
     public synchronized Duration untilNextStart() {
         long at = earliestStart();
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         // compared before subtracting: "no limit yet" is Long.MIN_VALUE, which would overflow
         return at > now ? Duration.ofNanos(at - now) : Duration.ZERO;
     }
@@ -115,7 +130,7 @@ public final class RateLimiter {
             if (newRpm != null) {
                 rpm = newRpm <= 0 ? null : newRpm;
                 effectiveRpm = rpm == null ? 0 : rpm;
-                nextStart = Long.MIN_VALUE;
+                nextStart = rpm == null || lastStart == Long.MIN_VALUE ? Long.MIN_VALUE : lastStart + interval();
                 while (rpm != null && recentStarts.size() > rpm) {
                     recentStarts.pollFirst();
                 }
@@ -131,7 +146,7 @@ public final class RateLimiter {
     public void pause(Duration retryAfter) {
         Duration capped = retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             pausedUntil = Math.max(pausedUntil, now + capped.toNanos());
             if (rpm != null) {
                 effectiveRpm = Math.max(1, effectiveRpm / 2);
@@ -147,7 +162,7 @@ public final class RateLimiter {
      */
     public void recordSuccess() {
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (rpm != null && effectiveRpm < rpm && now - lastRateChange >= RECOVERY_PERIOD_NANOS) {
                 effectiveRpm = Math.min(rpm, effectiveRpm * 1.1);
                 lastRateChange = now;
@@ -180,7 +195,7 @@ public final class RateLimiter {
     }
 
     public synchronized Snapshot snapshot() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long pausedMs = pausedUntil > now ? TimeUnit.NANOSECONDS.toMillis(pausedUntil - now) : 0;
         return new Snapshot(rpm, rpm == null ? null : Math.round(effectiveRpm * 10) / 10.0, concurrency,
                 inFlight, waiting, meter.perMinute(now), pausedMs);
@@ -205,7 +220,7 @@ public final class RateLimiter {
         List<CompletableFuture<Permit>> granted = new ArrayList<>();
         List<Boolean> probes = new ArrayList<>();
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             while (waiting > 0 && inFlight < concurrency) {
                 long allowedAt = earliestStart();
                 if (allowedAt > now) {
@@ -249,17 +264,20 @@ public final class RateLimiter {
     private void recordStart(long now) {
         inFlight++;
         meter.record(now);
+        lastStart = now;
         if (rpm == null) {
             return;
         }
-        long interval = (long) (WINDOW_NANOS / effectiveRpm);
-        // keep the cadence when a timer fired a little late, restart it after an idle spell
-        long base = nextStart != Long.MIN_VALUE && now - nextStart < interval ? nextStart : now;
-        nextStart = base + interval;
+        // from the actual start: a start that had to wait (timer late, no free place) never pulls the next one closer
+        nextStart = now + interval();
         recentStarts.addLast(now);
         while (recentStarts.size() > rpm) {
             recentStarts.pollFirst();
         }
+    }
+
+    private long interval() {
+        return (long) (WINDOW_NANOS / effectiveRpm);
     }
 
     private CompletableFuture<Permit> nextWaiter() {
@@ -279,7 +297,8 @@ public final class RateLimiter {
     }
 
     private void scheduleWakeUp(long at, long now) {
-        if (wakeUp != null && !wakeUp.isDone() && wakeUpAt <= at) {
+        // a wake-up that is due has fired or is firing (it is not done while it runs): only a future one counts
+        if (wakeUp != null && !wakeUp.isDone() && wakeUpAt > now && wakeUpAt <= at) {
             return;
         }
         if (wakeUp != null) {

@@ -1,0 +1,58 @@
+package dev.batchgate;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.batchgate.batch.BatchFlow;
+import dev.batchgate.batch.SummaryAggregationStrategy;
+import dev.batchgate.config.ConfigValues;
+import dev.batchgate.target.TargetCaller;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Domain logic stays plain Java so it is tested without a CamelContext; Camel types live only in the
+ * glue the routes call ({@link BatchFlow}, {@link SummaryAggregationStrategy}), the caller of Camel
+ * endpoint targets ({@link TargetCaller}) and the start-up wiring.
+ */
+class ArchitectureTest {
+
+    private static final String CAMEL = "org.apache.camel..";
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.batchgate");
+
+    @Test
+    void should_keep_camel_out_of_the_rate_limiter_store_json_and_remediation_packages() {
+        noClasses().that().resideInAnyPackage("dev.batchgate.ratelimit..", "dev.batchgate.store..", "dev.batchgate.json..",
+                        "dev.batchgate.remediation..")
+                .should().dependOnClassesThat().resideInAPackage(CAMEL)
+                .check(CLASSES);
+    }
+
+    @Test
+    void should_keep_camel_out_of_the_batch_domain_except_the_route_glue() {
+        noClasses().that().resideInAPackage("dev.batchgate.batch")
+                .and(not(belongToAnyOf(BatchFlow.class, SummaryAggregationStrategy.class)))
+                .should().dependOnClassesThat().resideInAPackage(CAMEL)
+                .check(CLASSES);
+    }
+
+    @Test
+    void should_keep_camel_out_of_the_target_domain_except_the_caller() {
+        noClasses().that().resideInAPackage("dev.batchgate.target")
+                .and(not(belongToAnyOf(TargetCaller.class)))
+                .should().dependOnClassesThat().resideInAPackage(CAMEL)
+                .check(CLASSES);
+    }
+
+    @Test
+    void should_keep_camel_out_of_config_value_parsing() {
+        noClasses().that().belongToAnyOf(ConfigValues.class)
+                .should().dependOnClassesThat().resideInAPackage(CAMEL)
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.batchgate.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.batchgate.target.Target;
+import dev.batchgate.target.TargetConfig;
+import dev.batchgate.target.TargetRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class SummaryRulesTest {
+
+    @Test
+    void should_trip_the_breaker_only_when_enough_items_have_finished() {
+        assertThat(SummaryRules.breakerTripped(0, 3, 50, 4)).isFalse();
+        assertThat(SummaryRules.breakerTripped(1, 3, 50, 4)).isTrue();
+    }
+
+    @Test
+    void should_not_trip_the_breaker_when_the_failed_share_equals_the_limit() {
+        assertThat(SummaryRules.breakerTripped(2, 2, 50, 4)).isFalse();
+    }
+
+    @Test
+    void should_stop_the_batch_before_the_next_item_may_start_when_fail_fast_sees_a_failure() {
+        BatchRun run = run(true, null);
+        AtomicBoolean stoppedWhenPlaceFreed = new AtomicBoolean();
+        run.addListener(event -> stoppedWhenPlaceFreed.set(run.isStopping()));
+        run.enterItem();
+
+        SummaryRules.fold(run, result(ItemStatus.FAILED));
+
+        assertThat(stoppedWhenPlaceFreed).isTrue();
+        assertThat(run.stopReason()).isEqualTo(StopReason.FAIL_FAST);
+    }
+
+    @Test
+    void should_count_every_item_status_when_items_finish() {
+        BatchRun run = run(false, null);
+        run.enterItem();
+        run.enterItem();
+
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED));
+        SummaryRules.fold(run, result(ItemStatus.FAILED));
+
+        assertThat(run.count(ItemStatus.SUCCEEDED)).isEqualTo(1);
+        assertThat(run.count(ItemStatus.FAILED)).isEqualTo(1);
+        assertThat(run.count(ItemStatus.PENDING)).isEqualTo(8);
+        assertThat(run.count(ItemStatus.RUNNING)).isZero();
+        assertThat(run.isStopping()).isFalse();
+    }
+
+    private static BatchRun run(boolean failFast, Double maxFailurePercent) {
+        TargetConfig config = new TargetConfig("svc", "http://127.0.0.1:1", null, 10, Duration.ofSeconds(1), 0,
+                Duration.ofMillis(1), Map.of(), Map.of());
+        Target target = new TargetRegistry(Map.of("svc", config)).find("svc").orElseThrow();
+        BatchSpec spec = new BatchSpec("svc", List.of("start"), List.of(), BatchSpec.Mode.ASYNC, null, null, failFast,
+                maxFailurePercent, false, false, null, "test", null, null);
+        return new BatchRun("b-test", spec, target, 10, Instant.now(), null, BatchRun.Resume.NEW, null, 10);
+    }
+
+    private static ItemResult result(ItemStatus status) {
+        return new ItemResult(0, dev.batchgate.json.Json.MAPPER.getNodeFactory().textNode("i-0"), status, null, 1, 1, null,
+                null, null);
+    }
+}
