@@ -29,18 +29,22 @@ class ApplicationStartupTest {
 
     private static final Pattern ROUTE_ID = Pattern.compile("(?m)^- route:\\s*\\n\\s+id:\\s*(\\S+)");
     private static final Pattern ROUTE_CONFIGURATION_ID = Pattern.compile("(?m)^- routeConfiguration:\\s*\\n\\s+id:\\s*(\\S+)");
+    private static final Pattern ROUTE_TEMPLATE_ID = Pattern.compile("(?m)^- routeTemplate:\\s*\\n\\s+id:\\s*(\\S+)");
 
     @Test
     void should_load_every_route_file_when_the_app_starts() throws IOException {
         List<String> routeIds = new ArrayList<>();
         List<String> configurationIds = new ArrayList<>();
+        List<String> templateIds = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
                 String yaml = Files.readString(file);
-                int before = routeIds.size() + configurationIds.size();
+                int before = routeIds.size() + configurationIds.size() + templateIds.size();
                 collect(ROUTE_ID.matcher(yaml), routeIds);
                 collect(ROUTE_CONFIGURATION_ID.matcher(yaml), configurationIds);
-                assertThat(routeIds.size() + configurationIds.size()).as("ids declared in %s", file).isGreaterThan(before);
+                collect(ROUTE_TEMPLATE_ID.matcher(yaml), templateIds);
+                assertThat(routeIds.size() + configurationIds.size() + templateIds.size()).as("ids declared in %s", file)
+                        .isGreaterThan(before);
             }
         }
         assertThat(routeIds).contains("batch-run", "item-run");
@@ -50,6 +54,8 @@ class ApplicationStartupTest {
             assertThat(routeIds).allSatisfy(id -> assertThat(context.getRoute(id)).as("route %s", id).isNotNull());
             assertThat(configurationIds).allSatisfy(id ->
                     assertThat(context.getRouteConfigurationDefinition(id)).as("route configuration %s", id).isNotNull());
+            assertThat(templateIds).allSatisfy(id ->
+                    assertThat(context.getRouteTemplateDefinition(id)).as("route template %s", id).isNotNull());
             assertThat(app.get("/observe/health").status()).isEqualTo(200);
         }
     }
