@@ -56,19 +56,8 @@ public final class BatchesApi {
         HttpApi.on(router, HttpMethod.POST, "/v1/batches/:id/retry", this::retry);
     }
 
-    /** Runs blocking work (the job store) on a worker thread and answers with its result or its error. */
-    <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.BiConsumer<RoutingContext, T> answer) {
-        vertx.<T>executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                try {
-                    answer.accept(ctx, ar.result());
-                } catch (RuntimeException e) {
-                    Responses.failure(ctx, e);
-                }
-            } else {
-                Responses.failure(ctx, ar.cause());
-            }
-        });
+    private <T> void blocking(RoutingContext ctx, Callable<T> work, java.util.function.BiConsumer<RoutingContext, T> answer) {
+        BatchAnswers.blocking(vertx, ctx, work, answer);
     }
 
     private record Created(BatchRun run, BatchRecord replayed, int statusCode, ObjectNode dryRun) {
@@ -112,9 +101,9 @@ public final class BatchesApi {
             } else if (created.replayed() != null) {
                 answerReplay(c, created);
             } else if (created.statusCode() == 200) {
-                awaitSync(c, created.run());
+                BatchAnswers.whenDone(vertx, engine, c, created.run());
             } else {
-                accepted(c, created.run().id(), created.run().status().wire(), created.run().total());
+                BatchAnswers.accepted(c, created.run().id(), created.run().status().wire(), created.run().total());
             }
         });
     }
@@ -133,34 +122,12 @@ public final class BatchesApi {
     private void answerReplay(RoutingContext ctx, Created created) {
         BatchRecord record = created.replayed();
         if (created.statusCode() == 200 && created.run() != null) {
-            awaitSync(ctx, created.run());
+            BatchAnswers.whenDone(vertx, engine, ctx, created.run());
         } else if (created.statusCode() == 200) {
             blocking(ctx, () -> engine.summary(record.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
         } else {
-            accepted(ctx, record.id(), created.run() != null ? created.run().status().wire() : record.status(), record.total());
+            BatchAnswers.accepted(ctx, record.id(), created.run() != null ? created.run().status().wire() : record.status(), record.total());
         }
-    }
-
-    private static void accepted(RoutingContext ctx, String id, String status, int total) {
-        ObjectNode body = Json.object();
-        body.put("id", id);
-        body.put("status", status);
-        body.put("total", total);
-        ctx.response().putHeader("Location", "/v1/batches/" + id);
-        Responses.json(ctx, 202, body);
-    }
-
-    /** Answers when the batch ends, or 202 with the live summary after sync-timeout; the batch goes on either way. */
-    private void awaitSync(RoutingContext ctx, BatchRun run) {
-        long timer = vertx.setTimer(engine.settings().syncTimeout().toMillis(), id -> {
-            ctx.response().putHeader("Location", "/v1/batches/" + run.id());
-            Responses.json(ctx, 202, BatchSummaries.live(run, null));
-        });
-        run.done().whenComplete((v, e) -> vertx.runOnContext(x -> {
-            if (vertx.cancelTimer(timer)) {
-                blocking(ctx, () -> engine.summary(run.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
-            }
-        }));
     }
 
     private void list(RoutingContext ctx) {

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.api.HttpApi;
 import dev.batchgate.api.RequestBodies;
+import dev.batchgate.api.BatchAnswers;
 import dev.batchgate.api.Responses;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.config.ConfigValues;
 import dev.batchgate.json.Json;
 import io.vertx.core.Vertx;
@@ -65,29 +65,11 @@ public final class LlmApi {
             return engine.submit(parsed.spec(), parsed.items(), null);
         }, (c, run) -> {
             if (run.spec().mode() == BatchSpec.Mode.SYNC) {
-                awaitSync(c, run);
+                BatchAnswers.whenDone(vertx, engine, c, run);
                 return;
             }
-            ObjectNode body = Json.object();
-            body.put("id", run.id());
-            body.put("status", run.status().wire());
-            body.put("total", run.total());
-            c.response().putHeader("Location", "/v1/batches/" + run.id());
-            Responses.json(c, 202, body);
+            BatchAnswers.accepted(c, run.id(), run.status().wire(), run.total());
         });
-    }
-
-    /** The summary with every result when the batch ends, or 202 with the live summary after sync-timeout; the batch goes on. */
-    private void awaitSync(RoutingContext ctx, BatchRun run) {
-        long timer = vertx.setTimer(engine.settings().syncTimeout().toMillis(), id -> {
-            ctx.response().putHeader("Location", "/v1/batches/" + run.id());
-            Responses.json(ctx, 202, BatchSummaries.live(run, null));
-        });
-        run.done().whenComplete((v, e) -> vertx.runOnContext(x -> {
-            if (vertx.cancelTimer(timer)) {
-                blocking(ctx, () -> engine.summary(run.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
-            }
-        }));
     }
 
     private void usage(RoutingContext ctx) {
@@ -163,16 +145,6 @@ public final class LlmApi {
     }
 
     private <T> void blocking(RoutingContext ctx, Callable<T> work, BiConsumer<RoutingContext, T> answer) {
-        vertx.<T>executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                try {
-                    answer.accept(ctx, ar.result());
-                } catch (RuntimeException e) {
-                    Responses.failure(ctx, e);
-                }
-            } else {
-                Responses.failure(ctx, ar.cause());
-            }
-        });
+        BatchAnswers.blocking(vertx, ctx, work, answer);
     }
 }
