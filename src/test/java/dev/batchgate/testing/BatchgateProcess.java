@@ -34,7 +34,8 @@ public final class BatchgateProcess implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Map<String, String> properties = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
     public BatchgateProcess(Path workDir, TestDatabase database) {

@@ -27,7 +27,8 @@ import org.apache.camel.main.Main;
 public final class BatchgateTestApp implements AutoCloseable {
 
     private final Map<String, String> properties = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Main main;
     private int port;
     private Path dataDir;
