@@ -178,11 +178,17 @@ public final class JobStore implements AutoCloseable {
                 });
     }
 
-    /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
+    /**
+     * Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan.
+     * One status (the batch flow's pending items) reads the (batch_id, status, idx) index in order.
+     */
     public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
+        if (statuses.size() == 1) {
+            return itemsAfter(batchId, statuses.get(0), afterIndex, limit);
+        }
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
         return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
-                + ") AND idx > ? ORDER BY idx LIMIT ?", ps -> {
+                + ") AND idx > ? ORDER BY batch_id, idx LIMIT ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
                     for (String s : statuses) {
@@ -247,7 +253,7 @@ public final class JobStore implements AutoCloseable {
     /** A page of items in input order, optionally of one status. */
     public List<StoredItem> items(String batchId, String status, int offset, int limit) {
         return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " ORDER BY idx LIMIT ? OFFSET ?", ps -> {
+                + (status == null ? "" : " AND status = ?") + " ORDER BY " + indexOrder(status) + " LIMIT ? OFFSET ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
                     if (status != null) {
@@ -272,16 +278,29 @@ public final class JobStore implements AutoCloseable {
     }
 
     private List<StoredItem> itemsAfter(String batchId, String status, int afterIndex, int limit) {
-        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY idx LIMIT ?", ps -> {
-                    int i = 1;
-                    ps.setString(i++, batchId);
-                    if (status != null) {
-                        ps.setString(i++, status);
-                    }
-                    ps.setInt(i++, afterIndex);
-                    ps.setInt(i, limit);
-                }, JobStore::item);
+        return query(itemsAfterSql(status), ps -> {
+            int i = 1;
+            ps.setString(i++, batchId);
+            if (status != null) {
+                ps.setString(i++, status);
+            }
+            ps.setInt(i++, afterIndex);
+            ps.setInt(i, limit);
+        }, JobStore::item);
+    }
+
+    /** A page of a batch's items (of one status) after an index: how the batch flow reads its pending items. */
+    static String itemsAfterSql(String status) {
+        return "SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY " + indexOrder(status) + " LIMIT ?";
+    }
+
+    /**
+     * ORDER BY idx, spelled as the index that serves the query: H2 reads an index in order (instead of
+     * sorting every remaining row for each page, quadratic in the batch size) only when the ORDER BY names the index's leading columns, even those fixed by the WHERE clause.
+     */
+    private static String indexOrder(String status) {
+        return status == null ? "batch_id, idx" : "batch_id, status, idx";
     }
 
     public int deleteFinishedBefore(long before) {
