@@ -7,7 +7,10 @@ import dev.batchgate.target.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,8 @@ public final class BatchRun {
     private final Instant createdAt;
     private final AtomicIntegerArray counts = new AtomicIntegerArray(ItemStatus.values().length);
     private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+    /** Permits items wait for: a stop cancels them (one future per wait, not one more dependent of stopSignal per call). */
+    private final Set<CompletableFuture<RateLimiter.Permit>> waitingPermits = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
     private final InFlightGate gate;
@@ -140,6 +145,7 @@ public final class BatchRun {
         stopReason = reason;
         gate.close();
         stopSignal.complete(null);
+        waitingPermits.forEach(permit -> permit.cancel(false));
         return true;
     }
 
@@ -205,20 +211,33 @@ public final class BatchRun {
             return null;
         }
         CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(id);
-        try {
-            CompletableFuture.anyOf(permit, stopSignal).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // cannot happen: neither future completes exceptionally
+        if (!permit.isDone()) {
+            awaitPermit(permit);
         }
-        if (!isStopping() && permit.isDone()) {
+        if (!isStopping() && permit.isDone() && !permit.isCancelled()) {
             return permit.join();
         }
         if (!permit.cancel(false)) {
             permit.join().release();
         }
         return null;
+    }
+
+    /** Waits for a permit the limiter did not grant at once; {@link #stop} cancels it. */
+    private void awaitPermit(CompletableFuture<RateLimiter.Permit> permit) {
+        waitingPermits.add(permit);
+        try {
+            if (isStopping()) {
+                permit.cancel(false);
+            }
+            permit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (CancellationException | ExecutionException e) {
+            // cancelled by stop(); the limiter never completes a permit exceptionally
+        } finally {
+            waitingPermits.remove(permit);
+        }
     }
 
     /** Sleeps unless the batch stops first; true when the full time passed. */
