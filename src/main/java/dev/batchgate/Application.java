@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
+import sun.misc.Signal;
 
 /** Starts batchgate: Camel Main with the routes and properties of the working directory (or the bundled ones). */
 public final class Application {
@@ -20,7 +21,19 @@ public final class Application {
             return;
         }
         Main main = create();
-        main.run(args);
+        stopGracefullyOn(main, "TERM", "INT");
+        int exitCode = main.run(args);
+        System.exit(exitCode);
+    }
+
+    /**
+     * SIGTERM and Ctrl-C stop Camel the orderly way (see GracefulShutdown) and the JVM then exits
+     * with Camel's exit code, 0, instead of the 143/130 of a JVM killed by the signal.
+     */
+    private static void stopGracefullyOn(Main main, String... signals) {
+        for (String name : signals) {
+            Signal.handle(new Signal(name), signal -> main.completed());
+        }
     }
 
     /**

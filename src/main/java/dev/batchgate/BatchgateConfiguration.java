@@ -1,39 +1,67 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
+import dev.batchgate.api.BodyReadTimeout;
 import dev.batchgate.api.HttpApi;
+import dev.batchgate.api.OpenApiDocument;
+import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.EngineSettings;
+import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
+import dev.batchgate.dashboard.Dashboard;
 import dev.batchgate.demo.DemoDownstream;
 import dev.batchgate.facade.coolify.CoolifyRestApi;
 import dev.batchgate.facade.coolify.CoolifySettings;
 import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.facade.remediation.DeviceRemediation;
+import dev.batchgate.facade.remediation.RemediationFacade;
+import dev.batchgate.facade.remediation.RemediationTarget;
+import dev.batchgate.remediation.RemediationEngine;
 import dev.batchgate.llm.LlmFacade;
 import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
+import dev.batchgate.observe.BatchMetrics;
+import dev.batchgate.observe.JobStoreHealthCheck;
+import dev.batchgate.ratelimit.CircuitBreaker;
+import dev.batchgate.security.ApiKeys;
+import dev.batchgate.security.AuthHandler;
+import dev.batchgate.security.SecretMasker;
+import dev.batchgate.security.ServerExposure;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
+import dev.batchgate.store.Retention;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
+import dev.batchgate.trigger.file.FileDrops;
+import dev.batchgate.trigger.schedule.ScheduleConfigParser;
+import dev.batchgate.trigger.schedule.ScheduleRoutes;
+import dev.batchgate.trigger.schedule.Schedules;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,14 +77,22 @@ public class BatchgateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry
         Vertx vertx = Vertx.vertx();
         context.getRegistry().bind("vertx", vertx);
 
         JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),
                 settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""));
-        ResultWriter writer = new ResultWriter(store);
+        ResultWriter writer = new ResultWriter(store,
+                settings.integer("batchgate.store.max-unwritten-results", ResultWriter.DEFAULT_MAX_UNWRITTEN));
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
+        targets.register(RemediationTarget.config(
+                settings.integer("batchgate.remediation.concurrency", RemediationTarget.defaultConcurrency()),
+                settings.duration("batchgate.remediation.timeout", Duration.ofSeconds(60))));
+        targets.useCircuitBreakers(circuitBreakerSettings(settings));
+        Retention retention = new Retention(store, settings.duration("batchgate.retention", Duration.ofDays(30)),
+                settings.duration("batchgate.retention-interval", Duration.ofHours(1)));
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items", 100_000),
                 settings.integer("batchgate.inline-results-max", 1000),
@@ -67,13 +103,23 @@ public class BatchgateConfiguration implements CamelConfiguration {
         ItemRunner itemRunner = new ItemRunner(caller);
         CoolifyTools coolify = new CoolifyTools(vertx, engine, itemRunner, CoolifySettings.from(settings));
         McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
+        boolean inboxEnabled = settings.bool("batchgate.inbox.enabled", true);
+        FileDrops fileDrops = new FileDrops(engine, Path.of(settings.text("batchgate.inbox", "inbox")),
+                Path.of(settings.text("batchgate.outbox", "outbox")), settings.integer("batchgate.inbox.chunk-items", 1000),
+                settings.bytes("batchgate.max-body", 32L * 1024 * 1024));
+        Schedules schedules = new Schedules(engine, ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
 
         context.getRegistry().bind("batchEngine", engine);
         context.getRegistry().bind(MCP_SERVER, mcpServer);
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        context.getRegistry().bind("fileDrops", fileDrops);
+        context.getRegistry().bind("schedules", schedules);
         LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         context.getRegistry().bind("itemExecutor", itemExecutor());
+        context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
+        context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
+                settings.duration("batchgate.shutdown-timeout", Duration.ofSeconds(30))));
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -85,28 +131,61 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
+                BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine);
+                itemRunner.observeCalls(metrics);
                 ProducerTemplate producer = ctx.createProducerTemplate();
-                engine.setLauncher(run -> launcher.execute(() -> producer.send("direct:batch-run",
-                        exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run))));
+                engine.setLauncher(run -> {
+                    metrics.watch(run);
+                    fileDrops.watch(run);
+                    launcher.execute(() -> {
+                        try {
+                            producer.send("direct:batch-run", exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run));
+                        } finally {
+                            run.flowReturned();
+                        }
+                    });
+                });
                 if (!settings.bool("camel.server.enabled", true)) {
                     // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
                     LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
                     return;
                 }
                 Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                // ahead of every route, Camel's own included: a slow body is cut off, a call without a key refused
+                BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
+                ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
+                new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
+                ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
+                HttpApi.refuseControlCharactersInUrls(router);
+                HttpApi.jsonNotFound(router);
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
+                new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
+                Dashboard.mount(router);
+                OpenApiDocument.mount(router);
                 new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
                 llm.mount(router);
                 new CoolifyRestApi(coolify).mount(router);
                 McpHttpHandler.mount(router, mcpServer);
+                new RemediationFacade(vertx, engine).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);
                 }
+                HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
+                if (inboxEnabled) {
+                    fileDrops.removeOrphans();
+                }
                 int resumed = engine.resumeUnfinished();
+                if (inboxEnabled) {
+                    fileDrops.recover();
+                    startRoute(ctx, "trigger-file-drop");
+                }
+                if (settings.bool(ScheduleConfigParser.ENABLED, true)) {
+                    ScheduleRoutes.add(ctx, schedules.all());
+                }
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
                         settings.text("batchgate.port", "8080"), targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");
@@ -117,6 +196,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
             protected void doStop() {
                 engine.stopAllForShutdown();
                 llm.close();
+                retention.close();
                 writer.close();
                 caller.close();
                 store.close();
@@ -125,9 +205,33 @@ public class BatchgateConfiguration implements CamelConfiguration {
         });
     }
 
+    /** The registry Camel scrapes at /observe/metrics, so that batchgate's meters sit next to Camel's. */
+    private static MeterRegistry meterRegistry(CamelContext ctx) {
+        MeterRegistry registry = MicrometerUtils.getMeterRegistryFromCamelRegistry(ctx.getRegistry(),
+                MicrometerConstants.METRICS_REGISTRY_NAME);
+        return registry != null ? registry : new SimpleMeterRegistry();
+    }
+
+    private static void startRoute(CamelContext ctx, String routeId) {
+        try {
+            ctx.getRouteController().startRoute(routeId);
+        } catch (Exception e) {
+            throw new IllegalStateException("route " + routeId + " did not start: " + e.getMessage(), e);
+        }
+    }
+
     private static String version() {
         String version = BatchgateConfiguration.class.getPackage().getImplementationVersion();
         return version != null ? version : "dev";
+    }
+
+    /** {@code batchgate.circuit-breaker.*} defaults, overridden per target by {@code batchgate.targets.<t>.circuit-breaker.*}. */
+    private static Function<String, CircuitBreaker.Settings> circuitBreakerSettings(Settings settings) {
+        int failures = settings.integer("batchgate.circuit-breaker.failures", CircuitBreaker.Settings.DEFAULT.failureThreshold());
+        Duration coolDown = settings.duration("batchgate.circuit-breaker.cool-down", CircuitBreaker.Settings.DEFAULT.coolDown());
+        return name -> new CircuitBreaker.Settings(
+                settings.integer(TargetConfigParser.PREFIX + name + ".circuit-breaker.failures", failures),
+                settings.duration(TargetConfigParser.PREFIX + name + ".circuit-breaker.cool-down", coolDown));
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */

@@ -256,8 +256,21 @@ public final class BatchesApi {
         }, (c, doc) -> Responses.json(c, 202, doc));
     }
 
+    /** What a retry answers: the new batch, or the one an earlier call with the same Idempotency-Key made. */
+    private record Retried(String id, String status, int total) {
+        static Retried of(BatchRun run) {
+            return new Retried(run.id(), run.status().wire(), run.total());
+        }
+
+        static Retried of(Created replay) {
+            return replay.run() != null ? of(replay.run())
+                    : new Retried(replay.replayed().id(), replay.replayed().status(), replay.replayed().total());
+        }
+    }
+
     private void retry(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        String key = ctx.request().getHeader("Idempotency-Key");
         blocking(ctx, () -> {
             JsonNode body = RequestBodies.json(ctx, false);
             List<ItemStatus> statuses = new ArrayList<>(List.of(ItemStatus.FAILED, ItemStatus.CANCELLED));
@@ -286,17 +299,48 @@ public final class BatchesApi {
                 }
                 params = (ObjectNode) p;
             }
-            BatchRun run = engine.retry(id, statuses, params);
-            return run;
-        }, (c, run) -> {
+            if (key == null || key.isBlank()) {
+                return Retried.of(engine.retry(id, statuses, params));
+            }
+            return idempotentRetry(id, key, body, statuses, params);
+        }, (c, retried) -> {
             ObjectNode body = Json.object();
-            body.put("id", run.id());
-            body.put("status", run.status().wire());
-            body.put("total", run.total());
+            body.put("id", retried.id());
+            body.put("status", retried.status());
+            body.put("total", retried.total());
             body.put("retryOf", id);
-            c.response().putHeader("Location", "/v1/batches/" + run.id());
+            c.response().putHeader("Location", "/v1/batches/" + retried.id());
             Responses.json(c, 202, body);
         });
+    }
+
+    /** The same Idempotency-Key and body give the same retry batch, also when both calls race. */
+    private Retried idempotentRetry(String id, String key, JsonNode body, List<ItemStatus> statuses, ObjectNode params) {
+        if (key.length() > 255) {
+            throw new BadRequestException(400, "Idempotency-Key is longer than 255 characters");
+        }
+        ObjectNode request = Json.object();
+        request.put("retryOf", id);
+        request.set("body", body);
+        String hash = RequestBodies.canonicalHash(request);
+        Optional<Created> replay = replay(key, hash);
+        if (replay.isPresent()) {
+            return Retried.of(replay.get());
+        }
+        try {
+            return Retried.of(engine.retry(id, statuses, params, new IdempotencyRecord(key, hash, BatchIds.next(), 202)));
+        } catch (StoreException e) {
+            if (e.isConstraintViolation()) {
+                return replay(key, hash).map(Retried::of).orElseThrow(() -> e);
+            }
+            throw e;
+        } catch (BadRequestException e) {
+            // lost the race to a call with the same key, whose retry is now running
+            if (e.status() == 409) {
+                return replay(key, hash).map(Retried::of).orElseThrow(() -> e);
+            }
+            throw e;
+        }
     }
 
     static BadRequestException unknownBatch(String id) {

@@ -1,6 +1,7 @@
 package dev.batchgate.api;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +24,42 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * A URL with a control character (an encoded NUL, say) names nothing batchgate has, and PostgreSQL
+     * cannot even compare such text: 400 before any handler sees it.
+     */
+    public static void refuseControlCharactersInUrls(Router router) {
+        router.route().order(Integer.MIN_VALUE + 2).handler(ctx -> {
+            if (hasControlCharacter(ctx.request().uri())) {
+                Responses.error(ctx, 400, "the URL contains a control character");
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    static boolean hasControlCharacter(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+            if (c == '%' && i + 2 < uri.length()) {
+                int value = Character.digit(uri.charAt(i + 1), 16) * 16 + Character.digit(uri.charAt(i + 2), 16);
+                if (value >= 0 && (value < 0x20 || value == 0x7f)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A path (or method) nothing serves gets a JSON 404 as well, not the server's HTML page. */
+    public static void jsonNotFound(Router router) {
+        router.route().last().handler(ctx -> Responses.error(ctx, 404, "nothing here: " + ctx.request().method() + " "
+                + ctx.normalizedPath()));
+    }
+
     /** Mounts a handler whose thrown or failed errors become JSON errors. */
     public static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         router.route(method, path).handler(ctx -> {
@@ -35,6 +72,9 @@ public final class HttpApi {
     }
 
     static void failure(RoutingContext ctx) {
+        if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+            return; // the client is gone (or was sent away, see BodyReadTimeout): nobody to answer
+        }
         if (ctx.failure() != null) {
             Responses.failure(ctx, ctx.failure());
         } else if (ctx.statusCode() == 413) {

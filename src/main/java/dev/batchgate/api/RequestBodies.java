@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,14 +30,16 @@ public final class RequestBodies {
         if (type != null && !type.isBlank() && !type.toLowerCase().contains("json")) {
             throw new BadRequestException(415, "the body must be JSON (Content-Type: application/json), got " + type.split(";")[0]);
         }
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        // no body at all reads as length -1 and a null buffer
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             if (required) {
                 throw new BadRequestException(400, "the request body is empty; send a JSON object");
             }
             return null;
         }
         try {
-            return Json.MAPPER.readTree(ctx.body().buffer().getBytes());
+            // read in place: a copy of a body of many megabytes (device configs) would double its memory
+            return Json.MAPPER.readTree(new BufferInputStream(ctx.body().buffer()));
         } catch (StreamConstraintsException e) {
             throw new BadRequestException(400, "the JSON body is nested too deeply (at most " + Json.MAX_NESTING + " levels)");
         } catch (JsonProcessingException e) {
@@ -72,5 +76,31 @@ public final class RequestBodies {
             return list;
         }
         return node;
+    }
+
+    /** Reads a Vert.x buffer without copying it whole. */
+    private static final class BufferInputStream extends InputStream {
+        private final Buffer buffer;
+        private int position;
+
+        BufferInputStream(Buffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public int read() {
+            return position < buffer.length() ? buffer.getByte(position++) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            int n = Math.min(length, buffer.length() - position);
+            if (n <= 0) {
+                return length == 0 ? 0 : -1;
+            }
+            buffer.getBytes(position, position + n, into, offset);
+            position += n;
+            return n;
+        }
     }
 }

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
+import dev.batchgate.security.SecretMasker;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** JSON answers and JSON errors ({@code {"error": "...", "details": [...]}}): never a stack trace. */
+/** JSON answers and JSON errors ({@code {"error": "...", "details": [...]}}): never a stack trace, never a configured secret. */
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
@@ -23,7 +24,7 @@ public final class Responses {
         }
         ctx.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
-                .end(body instanceof String s ? s : Json.write(body));
+                .end(SecretMasker.mask(body instanceof String s ? s : Json.write(body)));
     }
 
     public static void error(RoutingContext ctx, int status, String message) {

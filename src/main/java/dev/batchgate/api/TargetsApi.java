@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
+import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
 import dev.batchgate.target.OperationConfig;
 import dev.batchgate.target.Secrets;
@@ -106,6 +107,14 @@ public final class TargetsApi {
         liveNode.put("inFlight", live.inFlight());
         liveNode.put("waiting", live.waiting());
         liveNode.put("pausedForMs", live.pausedForMs());
+        CircuitBreaker.Snapshot circuit = target.limiter().circuit();
+        ObjectNode circuitNode = n.putObject("circuit");
+        circuitNode.put("state", circuit.state().wire());
+        circuitNode.put("consecutiveFailures", circuit.consecutiveFailures());
+        circuitNode.put("retryInMs", circuit.retryInMs());
+        circuitNode.put("timesOpened", circuit.opened());
+        circuitNode.put("failureThreshold", target.limiter().circuitSettings().failureThreshold());
+        circuitNode.put("coolDownMs", target.limiter().circuitSettings().coolDown().toMillis());
         return n;
     }
 }

@@ -10,14 +10,18 @@ import dev.batchgate.store.JobStore;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,8 @@ public final class BatchEngine {
     private final TargetRegistry targets;
     private final EngineSettings settings;
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+    private final Object retryLock = new Object();
     private Consumer<BatchRun> launcher = run -> {
         throw new IllegalStateException("the batch flow is not started");
     };
@@ -72,6 +78,7 @@ public final class BatchEngine {
      * it pending so more items can be appended before {@link #start(String)}.
      */
     public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
+        refuseWhileShuttingDown();
         Target target = targets.find(spec.target())
                 .orElseThrow(() -> new BadRequestException(404, "unknown target '" + spec.target() + "'"));
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
@@ -92,7 +99,7 @@ public final class BatchEngine {
                         item.params() == null ? null : item.params().toString(), ItemStatus.PENDING.wire(), null);
             }
         }, idempotency);
-        BatchRun run = new BatchRun(id, spec, target, total, now, null, Map.of(), null, settings.breakerMinFinished());
+        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, null, settings.breakerMinFinished());
         if (start) {
             launch(run);
         }
@@ -138,15 +145,18 @@ public final class BatchEngine {
         return record.extra() != null && record.extra().path("filling").asBoolean(false);
     }
 
+    /** A stored batch as a run again: its counts by status and stage, and the phase (and stop reason) it was in. */
     private BatchRun restore(BatchRecord record) {
         Target target = targets.find(record.target())
                 .orElseThrow(() -> new IllegalStateException("unknown target '" + record.target() + "'"));
-        Map<ItemStatus, Integer> counts = new EnumMap<>(ItemStatus.class);
-        store.countByStatus(record.id()).forEach((status, n) -> counts.put(ItemStatus.fromWire(status), n));
+        List<StageTallies.Count> counts = store.countByStatusAndStage(record.id()).stream()
+                .map(c -> new StageTallies.Count(ItemStatus.fromWire(c.status()), c.stage(), c.count())).toList();
+        String phase = store.findPhase(record.id()).orElse(null);
+        StopReason reason = record.reason() == null ? null : StopReason.fromWire(record.reason());
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
                 Instant.ofEpochMilli(record.createdAt()),
-                record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()), counts, record.extra(),
-                settings.breakerMinFinished());
+                record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
+                new BatchRun.Resume(counts, phase, reason), record.extra(), settings.breakerMinFinished());
     }
 
     public Optional<BatchRun> live(String id) {
@@ -159,7 +169,39 @@ public final class BatchEngine {
 
     /** Stops the runs of this JVM for a shutdown: they stay resumable in the store. */
     public void stopAllForShutdown() {
+        shuttingDown = true;
         running.values().forEach(run -> run.stop(StopReason.SHUTDOWN));
+    }
+
+    /**
+     * A graceful shutdown: no new batch is accepted, nothing new starts, calls in flight get up to
+     * {@code timeout} to finish. Returns the runs still busy after that.
+     */
+    public List<BatchRun> pauseAllForShutdown(Duration timeout) {
+        stopAllForShutdown();
+        List<BatchRun> runs = liveRuns();
+        awaitExit(runs, timeout);
+        return runs.stream().filter(run -> !run.exited().isDone()).toList();
+    }
+
+    /** Waits up to {@code timeout} for the runs to leave the flow. */
+    public static void awaitExit(List<BatchRun> runs, Duration timeout) {
+        try {
+            CompletableFuture.allOf(runs.stream().map(BatchRun::exited).toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // the caller decides what to do with the runs still busy
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void refuseWhileShuttingDown() {
+        if (shuttingDown) {
+            throw new BadRequestException(503, "batchgate is shutting down; send the batch again once it is back");
+        }
     }
 
     public Optional<BatchRecord> find(String id) {
@@ -181,6 +223,25 @@ public final class BatchEngine {
      * {@code retryOf}; {@code params} replace the old batch params when given.
      */
     public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params) {
+        return retry(id, statuses, params, null);
+    }
+
+    /**
+     * As {@link #retry(String, List, ObjectNode)}, stored with its idempotency key. One retry of a
+     * batch at a time: a second one while the first is unfinished would call the same items again
+     * under other idempotency keys, so it is refused (409).
+     */
+    public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
+        synchronized (retryLock) {
+            running.values().stream().filter(run -> id.equals(run.spec().retryOf())).findFirst().ifPresent(run -> {
+                throw new BadRequestException(409, "batch " + id + " is already being retried by batch " + run.id()
+                        + "; retry again once that one has finished");
+            });
+            return retryNow(id, statuses, params, idempotency);
+        }
+    }
+
+    private BatchRun retryNow(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
         BatchRecord record = store.findBatch(id)
                 .orElseThrow(() -> new BadRequestException(404, "unknown batch '" + id + "'"));
         if (!BatchStatus.fromWire(record.status()).isFinished()) {
@@ -208,7 +269,7 @@ public final class BatchEngine {
         BatchSpec spec = new BatchSpec(old.target(), old.operations(), old.stages(), BatchSpec.Mode.ASYNC, old.concurrency(),
                 params == null ? old.params() : params, old.failFast(), old.maxFailurePercent(), old.transaction(), false,
                 old.deadline(), "retry:" + id, id, old.metadata());
-        return submit(spec, renumbered, null);
+        return submit(spec, renumbered.iterator(), renumbered.size(), idempotency, true);
     }
 
     /** The summary document (SPEC §4): live counters while running, stored ones after. */
@@ -229,10 +290,12 @@ public final class BatchEngine {
         return results;
     }
 
-    /** An item's result document; items without one yet show their id and status. */
+    /** An item's result document with its stored status (an item cancelled between chain stages keeps what it did); items without one show their id and status. */
     public static JsonNode resultJson(StoredItem item) {
         if (item.resultJson() != null) {
-            return Json.read(item.resultJson());
+            ObjectNode doc = (ObjectNode) Json.read(item.resultJson());
+            doc.put("status", item.status());
+            return doc;
         }
         ObjectNode node = Json.object();
         node.set("id", Json.read(item.idJson()));

@@ -1,6 +1,8 @@
 package dev.batchgate.batch;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
+import dev.batchgate.security.SecretMasker;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
@@ -9,21 +11,30 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The beans the batch routes call ({@code routes/batch-run.camel.yaml}): start a run, hand out its
- * pending items one exchange each, run and record an item, and finish the run.
+ * The beans the batch routes call ({@code routes/batch-run.camel.yaml}): start a run, enter its
+ * phases one after another (checks, stages, rollback: {@link PhasePlan}), hand out the items of the
+ * current phase one exchange each, run and record an item, and finish the run.
  */
 public final class BatchFlow {
 
     public static final String RUN_PROPERTY = "batchgateRun";
     private static final Logger LOG = LoggerFactory.getLogger(BatchFlow.class);
     private static final int PAGE = 500;
+    private static final List<String> ROLLBACK_CANDIDATES = List.of(ItemStatus.SUCCEEDED.wire(), ItemStatus.FAILED.wire(),
+            ItemStatus.CANCELLED.wire());
+    private static final List<String> ROLLBACK_SCAN = List.of(ItemStatus.SUCCEEDED.wire(), ItemStatus.FAILED.wire(),
+            ItemStatus.CANCELLED.wire(), ItemStatus.ROLLED_BACK.wire(), ItemStatus.ROLLBACK_FAILED.wire());
 
     private final JobStore store;
     private final ResultWriter writer;
@@ -36,62 +47,119 @@ public final class BatchFlow {
     }
 
     public void start(Exchange exchange) {
-        BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
+        BatchRun run = runOf(exchange);
         Instant now = Instant.now();
         run.markStarted(now);
         store.markStarted(run.id(), now.toEpochMilli());
         if (run.spec().deadline() != null) {
             Instant deadline = (run.startedAt() == null ? now : run.startedAt()).plus(run.spec().deadline());
             long delay = Math.max(0, deadline.toEpochMilli() - now.toEpochMilli());
-            java.util.concurrent.CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(() -> run.stop(StopReason.DEADLINE));
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> run.stop(StopReason.DEADLINE));
         }
         LOG.info("batch {} started: target={} operation={} items={} trigger={}", run.id(), run.spec().target(),
                 run.spec().operationLabel(), run.total(), run.spec().trigger());
     }
 
     /**
-     * The split's source: pending items read from the store a page at a time. {@code next()} waits
-     * for a free place in flight, never {@code hasNext()}: Camel's split asks {@code hasNext()} for the
-     * following item before it sends the one just taken, so waiting there would hang a batch whose
-     * places are all taken by items not sent yet (every batch of concurrency 1 with two items or more).
+     * The phase loop's condition: enters the batch's next phase and answers true, or false when it has
+     * none left (or is shutting down). The results of the phase just done are in the store first,
+     * since the next phase reads its items from there.
      */
-    public Iterator<BatchItem> pendingItems(Exchange exchange) {
-        BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
+    public boolean nextPhase(Exchange exchange) {
+        BatchRun run = runOf(exchange);
+        writer.flush();
+        if (run.isShuttingDown()) {
+            return false;
+        }
+        PhasePlan.Phase done = run.phase();
+        PhasePlan.Next next = done == null ? run.plan().first(run.resumePhase())
+                : run.plan().next(done, run.stopReason() != null, run.stages().count(done.stage(), ItemStatus.FAILED));
+        if (next.stop() != null) {
+            run.stop(next.stop());
+        }
+        if (next.phase() == null) {
+            return false;
+        }
+        if (next.phase().kind() == PhasePlan.Kind.ROLLBACK) {
+            beginRollback(run, next.phase());
+        } else {
+            store.enterPhase(run.id(), next.phase().storedName(), null, null);
+            run.beginPhase(next.phase());
+        }
+        if (run.plan().phasesPerItem() > 1 || next.phase().kind() == PhasePlan.Kind.ROLLBACK) {
+            LOG.info("batch {} phase {}{}", run.id(), next.phase().storedName(),
+                    next.phase().kind() == PhasePlan.Kind.RUN && run.plan().isChain() ? " stage " + (next.phase().stage() + 1) : "");
+        }
+        return true;
+    }
+
+    /**
+     * Items never started are cancelled first (a chain's items between stages carry what they did
+     * into the rollback); then one scan counts what is to undo and what a run before a restart did.
+     */
+    private void beginRollback(BatchRun run, PhasePlan.Phase rollback) {
+        cancelPending(run);
+        store.enterPhase(run.id(), rollback.storedName(), run.stopReason().wire(), run.plan().isChain() ? run.sections() : null);
+        run.beginPhase(rollback);
+        int[] tally = new int[3];
+        scan(run.id(), ROLLBACK_SCAN, row -> {
+            RollbackPlanner.Decision decision = decide(run, row);
+            switch (decision.kind()) {
+                case UNDO -> tally[0]++;
+                case ALREADY_UNDONE -> tally[1]++;
+                case ALREADY_FAILED -> tally[2]++;
+                case NOTHING -> {
+                }
+            }
+        });
+        run.rollbackPlanned(tally[0], tally[1], tally[2]);
+    }
+
+    /** The split's source: the items of the current phase read from the store a page at a time, within the phase's in-flight bound. */
+    public Iterator<WorkItem> phaseItems(Exchange exchange) {
+        BatchRun run = runOf(exchange);
+        PhasePlan.Phase phase = run.phase();
         return new Iterator<>() {
-            private final ArrayDeque<BatchItem> page = new ArrayDeque<>();
+            private final ArrayDeque<WorkItem> page = new ArrayDeque<>();
             private int after = -1;
             private boolean exhausted;
-            private BatchItem next;
+            private WorkItem next;
 
-            /** Once true, stays true until next(): the split may have sent the last item believing more will come. */
             @Override
             public boolean hasNext() {
                 if (next != null) {
                     return true;
                 }
-                if (run.isStopping()) {
+                // the task asking may hold an item it has not submitted yet: room for it comes first, last item or not
+                if (!run.awaitRoom()) {
                     return false;
                 }
-                if (page.isEmpty() && !exhausted) {
-                    List<StoredItem> rows = store.itemsWithStatus(run.id(), List.of(ItemStatus.PENDING.wire()), after, PAGE);
+                while (page.isEmpty() && !exhausted) {
+                    List<StoredItem> rows = phase.kind() == PhasePlan.Kind.ROLLBACK
+                            ? store.itemsWithStatus(run.id(), ROLLBACK_CANDIDATES, after, PAGE)
+                            : store.itemsAtStage(run.id(), ItemStatus.PENDING.wire(), phase.stage(), after, PAGE);
                     exhausted = rows.size() < PAGE;
                     for (StoredItem row : rows) {
-                        page.add(new BatchItem(row.index(), Json.read(row.idJson()),
-                                row.paramsJson() == null ? null : (ObjectNode) Json.read(row.paramsJson())));
                         after = row.index();
+                        WorkItem work = workItem(run, phase, row);
+                        if (work != null) {
+                            page.add(work);
+                        }
                     }
                 }
+                if (page.isEmpty()) {
+                    return false;
+                }
                 next = page.poll();
-                return next != null;
+                return true;
             }
 
             @Override
-            public BatchItem next() {
+            public WorkItem next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                BatchItem item = next;
+                WorkItem item = next;
                 next = null;
                 run.enterItem();
                 return item;
@@ -99,57 +167,124 @@ public final class BatchFlow {
         };
     }
 
+    private static WorkItem workItem(BatchRun run, PhasePlan.Phase phase, StoredItem row) {
+        BatchItem item = new BatchItem(row.index(), Json.read(row.idJson()),
+                row.paramsJson() == null ? null : (ObjectNode) Json.read(row.paramsJson()));
+        ObjectNode previous = row.resultJson() == null ? null : (ObjectNode) Json.read(row.resultJson());
+        if (phase.kind() != PhasePlan.Kind.ROLLBACK) {
+            return WorkItem.pending(item, previous);
+        }
+        RollbackPlanner.Decision decision = decide(run, row);
+        return decision.kind() == RollbackPlanner.Kind.UNDO
+                ? new WorkItem(item, ItemStatus.fromWire(row.status()), previous, decision.undo()) : null;
+    }
+
+    private static RollbackPlanner.Decision decide(BatchRun run, StoredItem row) {
+        List<String> operations = run.plan().stage(0).operations();
+        return RollbackPlanner.decide(ItemStatus.fromWire(row.status()),
+                row.resultJson() == null ? null : Json.read(row.resultJson()),
+                run.plan().isChain() || operations.size() != 1 ? null : operations.get(0));
+    }
+
     public ItemResult runItem(Exchange exchange) {
-        BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
-        return runner.run(run, exchange.getMessage().getBody(BatchItem.class));
+        BatchRun run = runOf(exchange);
+        WorkItem work = exchange.getMessage().getBody(WorkItem.class);
+        run.itemStarted(work.from());
+        return runner.run(run, work);
     }
 
-    /** Queues the result for the store; the writer commits results in batches. */
+    /**
+     * Queues the result for the store (the writer commits results in batches). A passed check leaves
+     * nothing to store; an item cut short by a shutdown gets no result: it stays pending and runs
+     * again after the restart.
+     */
     public void saveResult(Exchange exchange) {
-        BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
+        BatchRun run = runOf(exchange);
         ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-        writer.write(new JobStore.ResultRow(run.id(), result.index(), result.status().wire(), result.toJson().toString()));
-        run.leaveItem();
+        if (result.status() == ItemStatus.CANCELLED && run.isShuttingDown()) {
+            return;
+        }
+        PhasePlan.Phase phase = run.phase();
+        if (!phase.storesResult(result.status())) {
+            return;
+        }
+        ItemStatus after = phase.statusAfter(result.status());
+        int stage = phase.stageAfter(result.status());
+        ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
+        // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
+        writer.write(new JobStore.ResultRow(run.id(), result.index(), after.wire(), SecretMasker.mask(stored.toJson().toString()),
+                stage == phase.stage() ? null : stage));
     }
 
-    /** An item whose processing threw is a failed item, never a failed batch. */
+    /** An item whose processing threw is a failed item (a failed rollback in the rollback phase), never a failed batch. */
     public ItemResult unexpectedFailure(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        BatchItem item = exchange.getMessage().getBody(BatchItem.class);
-        LOG.warn("item {} failed unexpectedly: {}", item == null ? "?" : item.key(), e == null ? "?" : e.toString());
-        return new ItemResult(item.index(), item.id(), ItemStatus.FAILED, null, 0, 0,
-                "internal error: " + (e == null ? "unknown" : e.getClass().getSimpleName()), null, null);
+        WorkItem work = exchange.getMessage().getBody(WorkItem.class);
+        BatchItem item = work.item();
+        LOG.warn("item {} failed unexpectedly: {}", item.key(), e == null ? "?" : e.toString());
+        boolean rollingBack = runOf(exchange).phase().kind() == PhasePlan.Kind.ROLLBACK;
+        return new ItemResult(item.index(), item.id(), rollingBack ? ItemStatus.ROLLBACK_FAILED : ItemStatus.FAILED, null, 0, 0,
+                "internal error" + (rollingBack ? " during rollback: " : ": ") + (e == null ? "unknown" : e.getClass().getSimpleName()),
+                null, null);
     }
 
     public void finish(Exchange exchange) {
-        BatchRun run = exchange.getProperty(RUN_PROPERTY, BatchRun.class);
+        BatchRun run = runOf(exchange);
         writer.flush();
-        StopReason reason = run.stopReason();
-        if (reason == StopReason.SHUTDOWN) {
+        if (run.isShuttingDown()) {
             LOG.info("batch {} paused for shutdown after {} of {} items; it resumes on the next start", run.id(),
                     run.finishedCount(), run.total());
             return;
         }
-        if (reason != null) {
-            int n = store.markRemaining(run.id(), List.of(ItemStatus.PENDING.wire()), ItemStatus.CANCELLED.wire());
-            run.settleRemaining(ItemStatus.CANCELLED, n);
+        if (run.stopReason() != null) {
+            cancelPending(run);
         }
-        BatchStatus status = reason == null ? BatchStatus.COMPLETED
-                : reason == StopReason.CANCELLED ? BatchStatus.CANCELLED : BatchStatus.FAILED;
+        BatchStatus status = run.finalStatus();
+        StopReason reason = run.reportedReason();
         Instant now = Instant.now();
-        ObjectNode extra;
-        synchronized (run.extra()) {
-            extra = run.extra().isEmpty() ? null : run.extra().deepCopy();
-        }
-        store.finishBatch(run.id(), status.wire(), reason == null || reason == StopReason.CANCELLED ? null : reason.wire(),
+        ObjectNode extra = run.sections();
+        store.finishBatch(run.id(), status.wire(), reason == null ? null : reason.wire(),
                 new BatchRecord.Counts(run.count(ItemStatus.SUCCEEDED), run.count(ItemStatus.FAILED), run.count(ItemStatus.SKIPPED),
                         run.count(ItemStatus.CANCELLED), run.count(ItemStatus.ROLLED_BACK), run.count(ItemStatus.ROLLBACK_FAILED)),
-                now.toEpochMilli(), extra);
+                now.toEpochMilli(), extra.isEmpty() ? null : extra);
         run.markFinished(status, now);
-        LOG.info("batch {} {}{}: target={} operation={} total={} succeeded={} failed={} skipped={} cancelled={} durationMs={}",
-                run.id(), status.wire(), reason == null || reason == StopReason.CANCELLED ? "" : " (" + reason.wire() + ")",
+        LOG.info("batch {} {}{}: target={} operation={} total={} succeeded={} failed={} skipped={} cancelled={}{} durationMs={}",
+                run.id(), status.wire(), reason == null ? "" : " (" + reason.wire() + ")",
                 run.spec().target(), run.spec().operationLabel(), run.total(), run.count(ItemStatus.SUCCEEDED),
                 run.count(ItemStatus.FAILED), run.count(ItemStatus.SKIPPED), run.count(ItemStatus.CANCELLED),
+                extra.has("rollback") ? " rolledBack=" + run.count(ItemStatus.ROLLED_BACK) + " rollbackFailed="
+                        + run.count(ItemStatus.ROLLBACK_FAILED) : "",
                 run.startedAt() == null ? 0 : now.toEpochMilli() - run.startedAt().toEpochMilli());
+    }
+
+    /** Items still pending when the batch stopped end cancelled, each counted in the stage it waited for. */
+    private void cancelPending(BatchRun run) {
+        Map<Integer, Integer> pendingByStage = new TreeMap<>();
+        for (JobStore.StageCount c : store.countByStatusAndStage(run.id())) {
+            if (c.status().equals(ItemStatus.PENDING.wire())) {
+                pendingByStage.put(c.stage(), c.count());
+            }
+        }
+        if (!pendingByStage.isEmpty()) {
+            store.markRemaining(run.id(), List.of(ItemStatus.PENDING.wire()), ItemStatus.CANCELLED.wire());
+            run.cancelPending(pendingByStage);
+        }
+    }
+
+    /** Every item with one of {@code statuses}, in input order, a page at a time. */
+    private void scan(String batchId, List<String> statuses, Consumer<StoredItem> consumer) {
+        int after = -1;
+        List<StoredItem> rows;
+        do {
+            rows = store.itemsWithStatus(batchId, statuses, after, PAGE);
+            rows.forEach(consumer);
+            if (!rows.isEmpty()) {
+                after = rows.get(rows.size() - 1).index();
+            }
+        } while (rows.size() == PAGE);
+    }
+
+    private static BatchRun runOf(Exchange exchange) {
+        return exchange.getProperty(RUN_PROPERTY, BatchRun.class);
     }
 }

@@ -25,6 +25,7 @@ public final class BatchRequestParser {
     private static final Set<String> FIELDS = Set.of("target", "operation", "steps", "items", "mode", "concurrency",
             "params", "failFast", "maxFailurePercent", "transaction", "dryRun", "deadline", "metadata");
     private static final int MAX_DETAILS = 20;
+    private static final Duration MAX_DEADLINE = Duration.ofDays(365);
 
     private final TargetRegistry targets;
     private final int maxItems;
@@ -61,6 +62,9 @@ public final class BatchRequestParser {
         BatchSpec spec = new BatchSpec(target == null ? textOrNull(body.get("target")) : target.name(), operations, stages,
                 mode, concurrency, params, bool(body, "failFast", errors) || transaction, maxFailurePercent, transaction,
                 bool(body, "dryRun", errors), deadline, trigger, null, object(body, "metadata", errors));
+        if (transaction && target != null) {
+            rollbacksFor(target, body, operations, stages, errors);
+        }
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors);
         }
@@ -75,17 +79,45 @@ public final class BatchRequestParser {
         return new Parsed(spec, items);
     }
 
-    /** Every operation's placeholders must be fillable for every item: a missing param is a 400 now, not a failed call later. */
+    /** A transaction is refused before anything runs when one of its operations (a composite step, a chain step) has no rollback. */
+    private static void rollbacksFor(Target target, JsonNode body, List<String> operations, List<BatchSpec.Stage> stages,
+                                     List<BadRequestException.FieldError> errors) {
+        List<String> names = new ArrayList<>(operations);
+        stages.forEach(s -> names.add(s.operation()));
+        for (int i = 0; i < names.size(); i++) {
+            OperationConfig op = target.config().operation(names.get(i));
+            if (op != null && op.rollback() == null) {
+                String field = !stages.isEmpty() ? "steps[" + i + "].operation" : body.path("operation").isArray() ? "operation[" + i + "]" : "operation";
+                errors.add(new BadRequestException.FieldError(field, null, "operation '" + op.name() + "' has no rollback, so it cannot "
+                        + "run in a transaction (set batchgate.targets." + target.name() + ".operations." + op.name() + ".rollback)"));
+            }
+        }
+    }
+
+    /**
+     * Every operation's placeholders must be fillable for every item (its checks, awaits and, in a
+     * transaction, rollbacks too): a missing param is a 400 now, not a failed call later.
+     */
     public static void checkTemplates(Target target, BatchSpec spec, List<BatchItem> items,
                                       List<BadRequestException.FieldError> errors) {
         List<String> names = new ArrayList<>(spec.operations());
         spec.stages().forEach(s -> names.add(s.operation()));
+        if (spec.transaction()) {
+            new ArrayList<>(names).forEach(name -> {
+                String rollback = target.config().operation(name).rollback();
+                if (rollback != null) {
+                    names.add(rollback);
+                }
+            });
+        }
         for (BatchItem item : items) {
             for (String name : names) {
                 OperationConfig op = target.config().operation(name);
                 try {
                     RequestTemplate.check(op.path(), item.id(), item.params());
                     RequestTemplate.check(op.bodyTemplate(), item.id(), item.params());
+                    RequestTemplate.check(op.check() == null ? null : op.check().path(), item.id(), item.params());
+                    RequestTemplate.check(op.await() == null ? null : op.await().path(), item.id(), item.params());
                 } catch (RequestTemplate.MissingParamException e) {
                     errors.add(new BadRequestException.FieldError("items[" + item.index() + "].params." + e.param(),
                             item.index(), "missing param '" + e.param() + "' needed by operation '" + name + "'"));
@@ -237,8 +269,14 @@ public final class BatchRequestParser {
             return "id '" + text + "' is not allowed (a dot segment would change the path)";
         }
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isISOControl(text.charAt(i))) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
                 return "id contains a control character at position " + i;
+            }
+            // a lone surrogate is no character at all: stores and URLs would turn it into '?'
+            if (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)))) {
+                return "id contains an invalid UTF-16 character at position " + i;
             }
         }
         return null;
@@ -320,14 +358,15 @@ public final class BatchRequestParser {
         try {
             if (node.isTextual()) {
                 Duration d = ConfigValues.duration(node.asText());
-                if (!d.isZero()) {
+                if (!d.isZero() && d.compareTo(MAX_DEADLINE) <= 0) {
                     return d;
                 }
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        errors.add(new BadRequestException.FieldError("deadline", null, "deadline must be a duration such as \"30s\" or \"10m\""));
+        errors.add(new BadRequestException.FieldError("deadline", null,
+                "deadline must be a duration such as \"30s\" or \"10m\", at most " + MAX_DEADLINE.toDays() + "d"));
         return null;
     }
 

@@ -1,5 +1,6 @@
 package dev.batchgate.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.ratelimit.RateLimiter;
@@ -7,21 +8,18 @@ import dev.batchgate.target.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The live state of one running batch: counters by item status, the stop signal (cancel, deadline,
- * fail-fast…), the in-flight bound and the progress listeners. Finished batches live only in the
- * job store.
+ * The live state of one running batch: counters by item status, the phase it is in (checks, a stage,
+ * the rollback) with that phase's own stop signal and in-flight bound, the batch's stop reason
+ * (cancel, deadline, fail-fast…), per-stage and rollback tallies, and the progress listeners.
+ * Finished batches live only in the job store.
  */
 public final class BatchRun {
 
@@ -31,25 +29,60 @@ public final class BatchRun {
     private final int total;
     private final Instant createdAt;
     private final AtomicIntegerArray counts = new AtomicIntegerArray(ItemStatus.values().length);
-    private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
-    /** Permits items wait for: a stop cancels them (one future per wait, not one more dependent of stopSignal per call). */
-    private final Set<CompletableFuture<RateLimiter.Permit>> waitingPermits = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final InFlightGate gate;
     private final ObjectNode extra;
     private final int breakerMinFinished;
+    private final PhasePlan plan;
+    private final StageTallies stages;
+    private final String resumePhase;
+    private final AtomicLong plannedWork = new AtomicLong();
+    private final AtomicLong doneWork = new AtomicLong();
+    private volatile PhasePlan.Phase phase;
+    private volatile PhaseControl control;
+    private volatile RollbackTally rollback;
     private volatile StopReason stopReason;
+    private volatile boolean shuttingDown;
     private volatile BatchStatus status = BatchStatus.PENDING;
     private volatile Instant startedAt;
     private volatile Instant finishedAt;
 
-    /** Progress after one item finished; {@code item} is null for the final event. */
+    /** Progress after one item finished a phase; {@code item} is null for the final event. */
     public record ProgressEvent(BatchRun run, ItemResult item) {
     }
 
-    BatchRun(String id, BatchSpec spec, Target target, int total, Instant createdAt, Instant startedAt,
-             java.util.Map<ItemStatus, Integer> finishedCounts, ObjectNode extra, int breakerMinFinished) {
+    /** Where a batch read back from the job store stands: its item counts by status and stage, its phase and stop reason. */
+    record Resume(List<StageTallies.Count> counts, String phase, StopReason reason) {
+        static final Resume NEW = new Resume(List.of(), null, null);
+    }
+
+    /** The rollback section of the summary: items whose changes were undone, or could not be. */
+    static final class RollbackTally {
+        private final String cause;
+        private final AtomicIntegerArray counts = new AtomicIntegerArray(3);
+
+        RollbackTally(String cause) {
+            this.cause = cause;
+        }
+
+        void record(boolean undone) {
+            counts.incrementAndGet(0);
+            counts.incrementAndGet(undone ? 1 : 2);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("attempted", counts.get(0));
+            node.put("succeeded", counts.get(1));
+            node.put("failed", counts.get(2));
+            node.put("cause", cause);
+            return node;
+        }
+    }
+
+    BatchRun(String id, BatchSpec spec, Target target, int total, Instant createdAt, Instant startedAt, Resume resume,
+             ObjectNode extra, int breakerMinFinished) {
         this.breakerMinFinished = breakerMinFinished;
         this.id = id;
         this.spec = spec;
@@ -58,15 +91,32 @@ public final class BatchRun {
         this.createdAt = createdAt;
         this.startedAt = startedAt;
         this.extra = extra == null ? Json.object() : extra;
+        this.plan = PhasePlan.of(spec, target.config());
+        this.resumePhase = resume.phase();
+        this.control = new PhaseControl(this::effectiveConcurrency);
+        List<String> labels = plan.stages().stream().map(s -> String.join("+", s.operations())).toList();
+        JsonNode storedStages = this.extra.get("stages");
+        this.stages = "rollback".equals(resume.phase()) && storedStages != null
+                ? StageTallies.fromJson(labels, storedStages) : StageTallies.fromStore(labels, resume.counts());
+        if ("rollback".equals(resume.phase()) && resume.reason() != null) {
+            this.stopReason = resume.reason();
+        }
+        int perItem = plan.phasesPerItem();
+        int checksDone = plan.checksFirst() && resume.phase() != null && !resume.phase().equals("checks") ? 1 : 0;
         int finished = 0;
-        for (var e : finishedCounts.entrySet()) {
-            if (e.getKey().isFinal()) {
-                counts.set(e.getKey().ordinal(), e.getValue());
-                finished += e.getValue();
+        long work = 0;
+        for (StageTallies.Count c : resume.counts()) {
+            if (c.status().isFinal()) {
+                counts.addAndGet(c.status().ordinal(), c.count());
+                finished += c.count();
+                work += (long) perItem * c.count();
+            } else {
+                work += (long) (checksDone + c.stage()) * c.count();
             }
         }
         counts.set(ItemStatus.PENDING.ordinal(), total - finished);
-        this.gate = new InFlightGate(this::effectiveConcurrency);
+        plannedWork.set((long) perItem * total);
+        doneWork.set(work);
     }
 
     public String id() {
@@ -105,9 +155,44 @@ public final class BatchRun {
         return stopReason;
     }
 
+    /** The phases this batch runs through. */
+    public PhasePlan plan() {
+        return plan;
+    }
+
+    /** The phase running now; null before the first. */
+    public PhasePlan.Phase phase() {
+        return phase;
+    }
+
+    /** The phase a resumed batch was in when it stopped, as the job store kept it. */
+    String resumePhase() {
+        return resumePhase;
+    }
+
+    StageTallies stages() {
+        return stages;
+    }
+
     /** Summary sections that phases add (rollback, stages, facade totals); guard with synchronized. */
     public ObjectNode extra() {
         return extra;
+    }
+
+    /** {@code extra} with the live {@code stages} (chains) and {@code rollback} (transactions that rolled back) sections. */
+    public ObjectNode sections() {
+        ObjectNode sections;
+        synchronized (extra) {
+            sections = extra.deepCopy();
+        }
+        if (plan.isChain()) {
+            sections.set("stages", stages.toJson());
+        }
+        RollbackTally tally = rollback;
+        if (tally != null) {
+            sections.set("rollback", tally.toJson());
+        }
+        return sections;
     }
 
     /** {@code batchgate.breaker.min-finished}: how many items must finish before maxFailurePercent applies. */
@@ -123,6 +208,11 @@ public final class BatchRun {
         return total - count(ItemStatus.PENDING) - count(ItemStatus.RUNNING);
     }
 
+    /** Work done and planned, in item passes (an item's checks, each stage, its rollback): what progress and ETA are made of. */
+    public long[] work() {
+        return new long[] {doneWork.get(), plannedWork.get()};
+    }
+
     /** The batch's own limit, never above the target's current one. */
     public int effectiveConcurrency() {
         int targetLimit = target.config().concurrency();
@@ -133,20 +223,59 @@ public final class BatchRun {
         return done;
     }
 
-    public boolean isStopping() {
-        return stopReason != null;
+    /** Completes when the flow has let go of this run (finished, or paused for a shutdown) and returned. */
+    public CompletableFuture<Void> exited() {
+        return exited;
     }
 
-    /** Stops the batch: nothing new starts, calls in flight finish. The first reason wins. */
+    /** Called by the launcher once the batch route has returned for this run. */
+    public void flowReturned() {
+        exited.complete(null);
+    }
+
+    public boolean isStopping() {
+        return stopReason != null || shuttingDown;
+    }
+
+    /** Stopped for a shutdown: the batch stays resumable in the store, whatever phase it is in. */
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Stops the batch: nothing new starts, calls in flight finish. The first reason wins. A rollback
+     * under way is not stopped (the stop is what started it); only a shutdown pauses it.
+     */
     public synchronized boolean stop(StopReason reason) {
+        if (reason == StopReason.SHUTDOWN) {
+            shuttingDown = true;
+            control.stop();
+            return true;
+        }
         if (stopReason != null) {
             return false;
         }
         stopReason = reason;
-        gate.close();
-        stopSignal.complete(null);
-        waitingPermits.forEach(permit -> permit.cancel(false));
+        if (phase == null || phase.kind() != PhasePlan.Kind.ROLLBACK) {
+            control.stop();
+        }
         return true;
+    }
+
+    /** The reason the summary shows: a transaction that rolled back says so whatever stopped it. */
+    public StopReason reportedReason() {
+        if (rollback != null) {
+            return StopReason.TRANSACTION_ROLLED_BACK;
+        }
+        return stopReason == StopReason.CANCELLED ? null : stopReason;
+    }
+
+    /** How the batch ends: completed when nothing stopped it, cancelled when someone asked, else failed. */
+    BatchStatus finalStatus() {
+        if (stopReason == null) {
+            return BatchStatus.COMPLETED;
+        }
+        return stopReason == StopReason.CANCELLED ? BatchStatus.CANCELLED : BatchStatus.FAILED;
     }
 
     public void addListener(Consumer<ProgressEvent> listener) {
@@ -167,92 +296,111 @@ public final class BatchRun {
     void markFinished(BatchStatus finalStatus, Instant at) {
         status = finalStatus;
         finishedAt = at;
+        doneWork.set(plannedWork.get());
         publish(null);
         done.complete(null);
     }
 
-    /**
-     * Called by the split for each item it hands out: waits for a free place in flight. Once the
-     * batch is stopping it waits no more; the item then ends cancelled without a call.
-     */
+    /** Enters {@code next} with a fresh stop signal; a phase the batch's stop applies to starts stopped when the batch is. */
+    synchronized void beginPhase(PhasePlan.Phase next) {
+        PhaseControl fresh = new PhaseControl(this::effectiveConcurrency);
+        boolean rollingBack = next.kind() == PhasePlan.Kind.ROLLBACK;
+        if (shuttingDown || (!rollingBack && stopReason != null)) {
+            fresh.stop();
+        }
+        if (rollingBack) {
+            rollback = new RollbackTally(rollbackCause());
+        }
+        control = fresh;
+        phase = next;
+    }
+
+    /** Why a transaction rolls back: {@code check_failed}, {@code item_failed}, {@code deadline}, {@code cancelled}… */
+    private String rollbackCause() {
+        if (stopReason != StopReason.TRANSACTION_ROLLED_BACK && stopReason != null) {
+            return stopReason.wire();
+        }
+        return phase != null && phase.kind() == PhasePlan.Kind.CHECKS ? "check_failed" : "item_failed";
+    }
+
+    /** The rollback's scan found {@code toUndo} items to roll back and others a run before this one already did. */
+    void rollbackPlanned(int toUndo, int alreadyUndone, int alreadyFailed) {
+        for (int i = 0; i < alreadyUndone; i++) {
+            rollback.record(true);
+        }
+        for (int i = 0; i < alreadyFailed; i++) {
+            rollback.record(false);
+        }
+        plannedWork.addAndGet(toUndo + alreadyUndone + alreadyFailed);
+        doneWork.addAndGet(alreadyUndone + alreadyFailed);
+    }
+
+    /** Called by the split's iterator before it offers another item; false when the phase is stopping. */
+    boolean awaitRoom() {
+        return control.awaitRoom();
+    }
+
+    /** Called by the split's iterator for each item it hands out. */
     void enterItem() {
-        gate.enter();
-        counts.decrementAndGet(ItemStatus.PENDING.ordinal());
+        control.enter();
+    }
+
+    /** An item handed out starts running (Camel may hold one a moment before it does). */
+    void itemStarted(ItemStatus from) {
+        counts.decrementAndGet(from.ordinal());
         counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
     }
 
-    /** Counts a finished item. */
+    /** Counts an item the current phase is done with; its place stays taken until {@link #itemReleased}. */
     void itemFinished(ItemResult result) {
-        counts.incrementAndGet(result.status().ordinal());
+        PhasePlan.Phase current = phase;
+        ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
+        counts.incrementAndGet(after.ordinal());
         counts.decrementAndGet(ItemStatus.RUNNING.ordinal());
-        publish(result);
-    }
-
-    /**
-     * Frees a finished item's place in flight. Called when its result is recorded rather than when
-     * the split aggregates it, which may happen later on another item's thread.
-     */
-    void leaveItem() {
-        gate.leave();
-    }
-
-    /** Items never handed out when the batch stopped become {@code status} in one go. */
-    void settleRemaining(ItemStatus status, int n) {
-        counts.addAndGet(ItemStatus.PENDING.ordinal(), -n);
-        counts.addAndGet(status.ordinal(), n);
-    }
-
-    /**
-     * Waits for leave to start one call on {@code limiter}. Returns null when the batch stops
-     * first; a permit granted at the same moment is handed back.
-     */
-    public RateLimiter.Permit acquire(RateLimiter limiter) {
-        if (isStopping()) {
-            return null;
-        }
-        CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(id);
-        if (!permit.isDone()) {
-            awaitPermit(permit);
-        }
-        if (!isStopping() && permit.isDone() && !permit.isCancelled()) {
-            return permit.join();
-        }
-        if (!permit.cancel(false)) {
-            permit.join().release();
-        }
-        return null;
-    }
-
-    /** Waits for a permit the limiter did not grant at once; {@link #stop} cancels it. */
-    private void awaitPermit(CompletableFuture<RateLimiter.Permit> permit) {
-        waitingPermits.add(permit);
-        try {
-            if (isStopping()) {
-                permit.cancel(false);
+        long work = 1;
+        if (current != null) {
+            switch (current.kind()) {
+                case CHECKS -> work += after.isFinal() ? plan.stages().size() : 0;
+                case RUN -> {
+                    stages.add(current.stage(), result.status(), 1);
+                    work += after.isFinal() ? plan.stages().size() - 1 - current.stage() : 0;
+                }
+                case ROLLBACK -> rollback.record(result.status() != ItemStatus.ROLLBACK_FAILED);
             }
-            permit.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (CancellationException | ExecutionException e) {
-            // cancelled by stop(); the limiter never completes a permit exceptionally
-        } finally {
-            waitingPermits.remove(permit);
         }
+        doneWork.addAndGet(work);
     }
 
-    /** Sleeps unless the batch stops first; true when the full time passed. */
+    /** Frees the item's place and tells the listeners; after the stop rules ran, so no item starts past a stop. */
+    void itemReleased(ItemResult result) {
+        PhasePlan.Phase current = phase;
+        ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
+        control.leave();
+        publish(after == result.status() ? result : result.withStatus(after, result.error()));
+    }
+
+    /**
+     * Items never handed out when the batch stopped end {@code cancelled}: each in the stage it was
+     * waiting for ({@code pendingByStage}), the work it had left counted as done.
+     */
+    void cancelPending(Map<Integer, Integer> pendingByStage) {
+        int checksDone = plan.checksFirst() && phase != null && phase.kind() != PhasePlan.Kind.CHECKS ? 1 : 0;
+        pendingByStage.forEach((stage, n) -> {
+            counts.addAndGet(ItemStatus.PENDING.ordinal(), -n);
+            counts.addAndGet(ItemStatus.CANCELLED.ordinal(), n);
+            stages.add(stage, ItemStatus.CANCELLED, n);
+            doneWork.addAndGet((long) (plan.phasesPerItem() - checksDone - stage) * n);
+        });
+    }
+
+    /** Waits for leave to start one call on {@code limiter}; null when the current phase stops first. */
+    public RateLimiter.Permit acquire(RateLimiter limiter) {
+        return control.acquire(limiter, id);
+    }
+
+    /** Sleeps unless the current phase stops first; true when the full time passed. */
     public boolean pause(Duration duration) {
-        try {
-            stopSignal.get(Math.max(0, duration.toMillis()), TimeUnit.MILLISECONDS);
-            return false;
-        } catch (TimeoutException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
+        return control.pause(duration);
     }
 
     private void publish(ItemResult item) {

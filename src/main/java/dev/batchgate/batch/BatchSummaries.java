@@ -14,19 +14,22 @@ public final class BatchSummaries {
     }
 
     public static ObjectNode live(BatchRun run, ArrayNode results) {
-        ObjectNode doc = header(run.id(), run.spec(), run.status().wire(),
-                run.stopReason() == null || run.stopReason() == StopReason.SHUTDOWN ? null : run.stopReason().wire(),
-                run.total());
+        StopReason reason = run.reportedReason();
+        ObjectNode doc = header(run.id(), run.spec(), run.status().wire(), reason == null ? null : reason.wire(), run.total());
+        PhasePlan.Phase phase = run.phase();
+        if (phase != null && !run.status().isFinished() && (run.plan().phasesPerItem() > 1 || phase.kind() == PhasePlan.Kind.ROLLBACK)) {
+            doc.put("phase", phase.kind() == PhasePlan.Kind.RUN && run.plan().isChain()
+                    ? "stage " + (phase.stage() + 1) + " of " + run.plan().stages().size() : phase.storedName());
+        }
         ObjectNode counts = Json.object();
         for (ItemStatus status : ItemStatus.values()) {
             counts.put(status.counterName(), run.count(status));
         }
         doc.put("effectiveConcurrency", run.effectiveConcurrency());
-        int finished = run.finishedCount();
-        times(doc, counts, run.total(), finished, run.createdAt(), run.startedAt(), run.finishedAt(), run.status().isFinished());
-        synchronized (run.extra()) {
-            doc.setAll(run.extra());
-        }
+        long[] work = run.work();
+        times(doc, counts, run.total(), work[0], work[1], run.createdAt(), run.startedAt(), run.finishedAt(),
+                run.status().isFinished());
+        doc.setAll(run.sections());
         if (results != null) {
             doc.set("results", results);
         }
@@ -48,7 +51,7 @@ public final class BatchSummaries {
         counts.put("cancelled", c.cancelled());
         counts.put("rolledBack", c.rolledBack());
         counts.put("rollbackFailed", c.rollbackFailed());
-        times(doc, counts, record.total(), done, Instant.ofEpochMilli(record.createdAt()),
+        times(doc, counts, record.total(), done, record.total(), Instant.ofEpochMilli(record.createdAt()),
                 record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
                 record.finishedAt() == null ? null : Instant.ofEpochMilli(record.finishedAt()), finished);
         if (record.extra() != null) {
@@ -86,10 +89,17 @@ public final class BatchSummaries {
         return doc;
     }
 
-    private static void times(ObjectNode doc, ObjectNode counts, int total, int finished, Instant createdAt, Instant startedAt,
-                              Instant finishedAt, boolean isFinished) {
+    /**
+     * Progress, rate and ETA from the work done and planned: item passes (an item's checks, each
+     * stage of a chain, its rollback), so a multi-phase batch moves on steadily; the rate is in items
+     * per minute.
+     */
+    private static void times(ObjectNode doc, ObjectNode counts, int total, long doneWork, long plannedWork, Instant createdAt,
+                              Instant startedAt, Instant finishedAt, boolean isFinished) {
         doc.setAll(counts);
-        doc.put("progress", total == 0 ? 100.0 : Math.round(finished * 1000.0 / total) / 10.0);
+        double share = plannedWork == 0 || isFinished ? 1.0 : Math.min(1.0, (double) doneWork / plannedWork);
+        double finished = share * total;
+        doc.put("progress", Math.round(share * 1000.0) / 10.0);
         doc.put("createdAt", createdAt.toString());
         doc.put("startedAt", startedAt == null ? null : startedAt.toString());
         doc.put("finishedAt", finishedAt == null ? null : finishedAt.toString());
@@ -101,7 +111,7 @@ public final class BatchSummaries {
         if (isFinished || rate == null || rate == 0) {
             doc.putNull("etaMs");
         } else {
-            doc.put("etaMs", Math.round((total - finished) / rate * 60_000));
+            doc.put("etaMs", Math.round((total - finished) / (finished / durationMs)));
         }
     }
 }

@@ -3,9 +3,14 @@ package dev.batchgate.batch;
 import java.util.function.IntSupplier;
 
 /**
- * Bounds the items of one batch in flight. The limit is read live, so a concurrency change on the
- * target applies to running batches at once. Bounding here, before an item is read, is also what
+ * Bounds the items of one batch phase in flight. The limit is read live, so a concurrency change on
+ * the target applies to running batches at once. Bounding here, before an item is read, is also what
  * keeps the split from reading a million-item batch ahead of its responses.
+ * <p>
+ * Camel's parallel split asks the iterator for the next item ({@code hasNext}) before it submits the
+ * item it has just taken ({@code next}). So an item is counted when taken, and {@link #awaitRoom()}
+ * waits only while more than the limit are out: the one the asking task still holds is not running
+ * yet. Waiting for fewer would deadlock a batch of concurrency 1.
  */
 final class InFlightGate {
 
@@ -17,19 +22,21 @@ final class InFlightGate {
         this.limit = limit;
     }
 
-    /**
-     * Waits for a free place, or until the gate closes (the batch is stopping), and takes it: an
-     * item let through a closed gate still leaves it, as it ends cancelled without a call.
-     */
-    synchronized void enter() {
-        while (open && inFlight >= limit.getAsInt()) {
+    /** Waits until another item may be taken; false once the gate is closed (the phase is stopping). */
+    synchronized boolean awaitRoom() {
+        while (open && inFlight > limit.getAsInt()) {
             try {
                 wait(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return false;
             }
         }
+        return open;
+    }
+
+    /** Counts an item taken. */
+    synchronized void enter() {
         inFlight++;
     }
 

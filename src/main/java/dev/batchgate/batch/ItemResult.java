@@ -3,6 +3,7 @@ package dev.batchgate.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
+import java.util.List;
 
 /**
  * The outcome of one item. {@code extra} holds what some batches add (composite {@code steps},
@@ -21,6 +22,16 @@ public record ItemResult(
 
     public static ItemResult cancelled(BatchItem item) {
         return new ItemResult(item.index(), item.id(), ItemStatus.CANCELLED, null, 0, 0, null, null, null);
+    }
+
+    /** A result document read back (a rollback builds on it): the known fields, everything else kept in {@code extra}. */
+    public static ItemResult fromJson(int index, JsonNode id, ObjectNode doc) {
+        ObjectNode extra = doc.deepCopy();
+        extra.remove(List.of("id", "status", "httpStatus", "attempts", "durationMs", "error", "response"));
+        return new ItemResult(index, id, ItemStatus.fromWire(doc.path("status").asText()),
+                doc.hasNonNull("httpStatus") ? doc.get("httpStatus").asInt() : null, doc.path("attempts").asInt(),
+                doc.path("durationMs").asLong(), doc.hasNonNull("error") ? doc.get("error").asText() : null,
+                doc.get("response"), extra.isEmpty() ? null : extra);
     }
 
     public ItemResult withStatus(ItemStatus newStatus, String newError) {

@@ -1,8 +1,5 @@
 package dev.batchgate.batch;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.json.Json;
 import dev.batchgate.ratelimit.RateLimiter;
 import dev.batchgate.target.CallOutcome;
 import dev.batchgate.target.OperationConfig;
@@ -22,16 +19,36 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one item: its operation (or, for a composite, each step in order until one fails), each call
- * under the target's rate limiter with retries, backoff and jitter. Never throws for a downstream
- * problem: every outcome becomes an {@link ItemResult}, so one item cannot affect another.
+ * under the target's rate limiter with retries, backoff and jitter; checks, awaits, chain stages and
+ * rollbacks are the {@link StepRunner}'s. Never throws for a downstream problem: every outcome
+ * becomes an {@link ItemResult}, so one item cannot affect another.
  */
 public final class ItemRunner {
 
     private final TargetCaller caller;
+    private volatile CallObserver observer = CallObserver.NONE;
+    private final StepRunner steps = new StepRunner(this);
     private final Map<String, ItemProcedure> procedures = new ConcurrentHashMap<>();
 
     public ItemRunner(TargetCaller caller) {
         this.caller = caller;
+    }
+
+    /** Who hears of every attempt (the metrics). */
+    public void observeCalls(CallObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Runs an item in its batch's current phase: the checks of a transaction, a stage, or the rollback. */
+    public ItemResult run(BatchRun run, WorkItem work) {
+        PhasePlan.Phase phase = run.phase();
+        return switch (phase.kind()) {
+            case CHECKS -> steps.checks(run, work.item());
+            case RUN -> run.plan().isChain()
+                    ? steps.stage(run, work.item(), run.plan().stage(phase.stage()).operations(), work.previous())
+                    : run(run, work.item());
+            case ROLLBACK -> steps.rollback(run, work);
+        };
     }
 
     /** Runs {@code operation} on {@code target} with {@code procedure} instead of one configured call. */
@@ -44,6 +61,7 @@ public final class ItemRunner {
         procedures.put(target + "/*", procedure);
     }
 
+    /** Runs a plain or composite batch's operations on one item: each step checked, called and awaited in order. */
     public ItemResult run(BatchRun run, BatchItem item) {
         List<String> operations = run.spec().operations();
         ItemProcedure procedure = operations.size() == 1 ? procedures.get(run.spec().target() + "/" + operations.get(0)) : null;
@@ -53,27 +71,7 @@ public final class ItemRunner {
         if (procedure != null) {
             return procedure.run(run, item);
         }
-        if (operations.size() == 1) {
-            Attempts attempts = call(run, item, operations.get(0), false);
-            return attempts.toResult(item);
-        }
-        long start = System.nanoTime();
-        ArrayNode steps = Json.MAPPER.createArrayNode();
-        Attempts last = null;
-        int totalAttempts = 0;
-        for (String operation : operations) {
-            last = call(run, item, operation, false);
-            totalAttempts += last.attempts;
-            steps.add(last.toStep(operation));
-            if (last.status != ItemStatus.SUCCEEDED) {
-                break;
-            }
-        }
-        ObjectNode extra = Json.object();
-        extra.set("steps", steps);
-        return new ItemResult(item.index(), item.id(), last.status, last.outcome == null ? null : last.outcome.httpStatus(),
-                totalAttempts, elapsedMs(start), last.error(), last.status == ItemStatus.SUCCEEDED ? last.outcome.body() : null,
-                extra);
+        return steps.stage(run, item, operations, null);
     }
 
     /**
@@ -95,19 +93,23 @@ public final class ItemRunner {
         int retriesUsed = 0;
         CallOutcome outcome = null;
         while (true) {
+            long waitStart = System.nanoTime();
             RateLimiter.Permit permit = run.acquire(limiter);
             if (permit == null) {
                 return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
             }
+            long callStart = System.nanoTime();
+            observer.permitGranted(target.name(), callStart - waitStart);
             attempts++;
             try {
                 outcome = caller.call(request, target.timeout()).join();
+                recordHealth(limiter, outcome);
             } finally {
                 permit.release();
             }
+            observer.called(target.name(), outcome, System.nanoTime() - callStart);
             switch (outcome.kind()) {
                 case SUCCEEDED -> {
-                    limiter.recordSuccess();
                     return new Attempts(ItemStatus.SUCCEEDED, outcome, attempts, elapsedMs(start));
                 }
                 case FAILED -> {
@@ -116,6 +118,10 @@ public final class ItemRunner {
                 case RATE_LIMITED -> limiter.pause(outcome.retryAfter() != null ? outcome.retryAfter()
                         : backoff(target.retryDelay(), retriesUsed));
                 case RETRYABLE -> {
+                    if (run.isShuttingDown()) {
+                        // not a verdict on the item: it stays pending and runs again after the restart
+                        return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
+                    }
                     if (retriesUsed >= target.retries()) {
                         return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
                     }
@@ -131,6 +137,22 @@ public final class ItemRunner {
         }
     }
 
+    /** Feeds the target's circuit breaker (and its rate recovery after a 429) before the permit is handed back. */
+    static void recordHealth(RateLimiter limiter, CallOutcome outcome) {
+        switch (outcome.kind()) {
+            case SUCCEEDED -> limiter.recordSuccess();
+            case RETRYABLE -> limiter.recordFailure();
+            case FAILED -> {
+                if (outcome.httpStatus() != null) {
+                    limiter.recordSuccess();
+                }
+            }
+            case RATE_LIMITED -> {
+                // the rate limiter's own business (pause), not a sign the target is down
+            }
+        }
+    }
+
     /** The calls made for one operation of one item, and how they ended. */
     public record Attempts(ItemStatus status, CallOutcome outcome, int attempts, long durationMs) {
 
@@ -142,26 +164,6 @@ public final class ItemRunner {
                 return outcome == null ? null : "cancelled before retrying: " + outcome.error();
             }
             return outcome.error();
-        }
-
-        ItemResult toResult(BatchItem item) {
-            return new ItemResult(item.index(), item.id(), status, outcome == null ? null : outcome.httpStatus(), attempts,
-                    durationMs, error(), status == ItemStatus.SUCCEEDED ? outcome.body() : null, null);
-        }
-
-        ObjectNode toStep(String operation) {
-            ObjectNode step = Json.object();
-            step.put("operation", operation);
-            step.put("status", status.wire());
-            if (outcome != null && outcome.httpStatus() != null) {
-                step.put("httpStatus", outcome.httpStatus());
-            }
-            step.put("attempts", attempts);
-            step.put("durationMs", durationMs);
-            if (error() != null) {
-                step.put("error", error());
-            }
-            return step;
         }
     }
 

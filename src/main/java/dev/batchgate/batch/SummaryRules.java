@@ -1,8 +1,8 @@
 package dev.batchgate.batch;
 
 /**
- * What one finished item does to its batch: count it, and stop the batch early when fail-fast or
- * the failure-percent breaker says so.
+ * What one item finishing a phase does to its batch: count it, and stop the batch early when
+ * fail-fast, a transaction or the failure-percent breaker says so. A rollback never stops anything.
  */
 public final class SummaryRules {
 
@@ -11,6 +11,15 @@ public final class SummaryRules {
 
     public static void fold(BatchRun run, ItemResult result) {
         run.itemFinished(result);
+        applyStopRules(run, result);
+        run.itemReleased(result);
+    }
+
+    private static void applyStopRules(BatchRun run, ItemResult result) {
+        PhasePlan.Phase phase = run.phase();
+        if (phase == null || phase.kind() == PhasePlan.Kind.ROLLBACK) {
+            return;
+        }
         BatchSpec spec = run.spec();
         if (result.status() == ItemStatus.FAILED) {
             if (spec.transaction()) {
@@ -19,8 +28,9 @@ public final class SummaryRules {
                 run.stop(StopReason.FAIL_FAST);
             }
         }
-        if (spec.maxFailurePercent() != null && breakerTripped(run.count(ItemStatus.SUCCEEDED),
-                run.count(ItemStatus.FAILED), spec.maxFailurePercent(), run.breakerMinFinished())) {
+        if (phase.kind() == PhasePlan.Kind.RUN && spec.maxFailurePercent() != null
+                && breakerTripped(run.stages().count(phase.stage(), ItemStatus.SUCCEEDED),
+                run.stages().count(phase.stage(), ItemStatus.FAILED), spec.maxFailurePercent(), run.breakerMinFinished())) {
             run.stop(StopReason.MAX_FAILURE_PERCENT);
         }
     }

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Two rules together give the guarantee: starts are spaced 60 s / rpm apart (even, no bursts),
  * and a start is refused while the last {@code rpm} starts all lie within the last 60 s plus a
  * guard (so timer lateness and network jitter can never squeeze rpm + 1 starts into a window).
+ *
+ * <p>The target's {@link CircuitBreaker} lives here too, so that every batch waits while the target
+ * is down: an open circuit grants no permit until its cool-down is over, then a single probe.
  */
 public final class RateLimiter {
 
@@ -32,6 +35,7 @@ public final class RateLimiter {
     private final long windowGuardNanos;
     private final ScheduledExecutorService timer;
     private final RateMeter meter = new RateMeter();
+    private final CircuitBreaker breaker = new CircuitBreaker(CircuitBreaker.Settings.DEFAULT, System::nanoTime);
 
     private Integer rpm;
     private double effectiveRpm;
@@ -84,14 +88,17 @@ public final class RateLimiter {
      * how a pool of limiters (the LLM models) takes the first one that is free without queueing on any.
      */
     public Permit tryAcquire() {
+        boolean probe;
         synchronized (this) {
             long now = System.nanoTime();
             if (waiting > 0 || inFlight >= concurrency || earliestStart() > now) {
                 return null;
             }
+            probe = breaker.state() == CircuitBreaker.State.HALF_OPEN;
+            breaker.callStarted();
             recordStart(now);
         }
-        return new Permit(this);
+        return new Permit(this, probe);
     }
 
     /** How long until the rate and any pause allow the next start (zero when they allow it now); concurrency aside. */
@@ -134,7 +141,10 @@ public final class RateLimiter {
         dispatch();
     }
 
-    /** A call succeeded: after a 429 the rate climbs back by 10 % a minute. */
+    /**
+     * The target answered (2xx, or a 4xx that is the item's own fault): after a 429 the rate
+     * climbs back by 10 % a minute, and an open or half-open circuit closes.
+     */
     public void recordSuccess() {
         synchronized (this) {
             long now = System.nanoTime();
@@ -142,7 +152,31 @@ public final class RateLimiter {
                 effectiveRpm = Math.min(rpm, effectiveRpm * 1.1);
                 lastRateChange = now;
             }
+            breaker.recordSuccess();
         }
+        dispatch();
+    }
+
+    /** A connect failure, timeout, 408 or 5xx: counts towards opening the circuit. Record it before releasing the permit. */
+    public void recordFailure() {
+        synchronized (this) {
+            breaker.recordFailure();
+        }
+    }
+
+    public void configureCircuitBreaker(CircuitBreaker.Settings settings) {
+        synchronized (this) {
+            breaker.configure(settings);
+        }
+        dispatch();
+    }
+
+    public synchronized CircuitBreaker.Snapshot circuit() {
+        return breaker.snapshot();
+    }
+
+    public synchronized CircuitBreaker.Settings circuitSettings() {
+        return breaker.settings();
     }
 
     public synchronized Snapshot snapshot() {
@@ -156,21 +190,28 @@ public final class RateLimiter {
                            long startedLastMinute, long pausedForMs) {
     }
 
-    private void release() {
+    private void release(boolean probe) {
         synchronized (this) {
             inFlight--;
+            if (probe) {
+                // a probe whose outcome was recorded has already closed or re-opened the circuit
+                breaker.callAbandoned();
+            }
         }
         dispatch();
     }
 
     private void dispatch() {
         List<CompletableFuture<Permit>> granted = new ArrayList<>();
+        List<Boolean> probes = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
             while (waiting > 0 && inFlight < concurrency) {
                 long allowedAt = earliestStart();
                 if (allowedAt > now) {
-                    scheduleWakeUp(allowedAt, now);
+                    if (allowedAt != Long.MAX_VALUE) {
+                        scheduleWakeUp(allowedAt, now);
+                    }
                     break;
                 }
                 CompletableFuture<Permit> next = nextWaiter();
@@ -180,20 +221,22 @@ public final class RateLimiter {
                 if (next.isDone()) {
                     continue;
                 }
+                probes.add(breaker.state() == CircuitBreaker.State.HALF_OPEN);
+                breaker.callStarted();
                 recordStart(now);
                 granted.add(next);
             }
         }
-        for (CompletableFuture<Permit> future : granted) {
-            Permit permit = new Permit(this);
-            if (!future.complete(permit)) {
+        for (int i = 0; i < granted.size(); i++) {
+            Permit permit = new Permit(this, probes.get(i));
+            if (!granted.get(i).complete(permit)) {
                 permit.release();
             }
         }
     }
 
     private long earliestStart() {
-        long allowedAt = pausedUntil;
+        long allowedAt = Math.max(pausedUntil, breaker.callAllowedAt());
         if (rpm != null) {
             allowedAt = Math.max(allowedAt, nextStart);
             if (recentStarts.size() >= rpm) {
@@ -249,10 +292,12 @@ public final class RateLimiter {
     /** Leave to start one request; release it when the request is over. */
     public static final class Permit {
         private final RateLimiter owner;
+        private final boolean probe;
         private boolean released;
 
-        private Permit(RateLimiter owner) {
+        private Permit(RateLimiter owner, boolean probe) {
             this.owner = owner;
+            this.probe = probe;
         }
 
         public void release() {
@@ -262,7 +307,7 @@ public final class RateLimiter {
                 }
                 released = true;
             }
-            owner.release();
+            owner.release(probe);
         }
     }
 }

@@ -178,17 +178,11 @@ public final class JobStore implements AutoCloseable {
                 });
     }
 
-    /**
-     * Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan.
-     * One status (the batch flow's pending items) reads the (batch_id, status, idx) index in order.
-     */
+    /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
     public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
-        if (statuses.size() == 1) {
-            return itemsAfter(batchId, statuses.get(0), afterIndex, limit);
-        }
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
         return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
-                + ") AND idx > ? ORDER BY batch_id, idx LIMIT ?", ps -> {
+                + ") AND idx > ? ORDER BY " + indexOrder(statuses.size() == 1) + " LIMIT ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
                     for (String s : statuses) {
@@ -199,18 +193,24 @@ public final class JobStore implements AutoCloseable {
                 }, JobStore::item);
     }
 
-    /** Writes final results; each row is {@code (batchId, index, status, resultJson)}. */
+    /** Writes results; each row is {@code (batchId, index, status, resultJson[, stage])}. */
     public void saveResults(List<ResultRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ? WHERE batch_id = ? AND idx = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE batch_id = ? AND idx = ?")) {
                 for (ResultRow row : rows) {
                     ps.setString(1, row.status());
                     ps.setString(2, row.resultJson());
-                    ps.setString(3, row.batchId());
-                    ps.setInt(4, row.index());
+                    if (row.stage() == null) {
+                        ps.setNull(3, Types.INTEGER);
+                    } else {
+                        ps.setInt(3, row.stage());
+                    }
+                    ps.setString(4, row.batchId());
+                    ps.setInt(5, row.index());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -218,7 +218,50 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    public record ResultRow(String batchId, int index, String status, String resultJson) {
+    /** An item's result; {@code stage} moves an item of a chain on to its next stage (null leaves it where it is). */
+    public record ResultRow(String batchId, int index, String status, String resultJson, Integer stage) {
+        public ResultRow(String batchId, int index, String status, String resultJson) {
+            this(batchId, index, status, resultJson, null);
+        }
+    }
+
+    /** How many items of a batch have a status at a stage. */
+    public record StageCount(String status, int stage, int count) {
+    }
+
+    public List<StageCount> countByStatusAndStage(String batchId) {
+        return query("SELECT status, stage, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status, stage",
+                ps -> ps.setString(1, batchId), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+    }
+
+    /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
+    public List<StoredItem> itemsAtStage(String batchId, String status, int stage, int afterIndex, int limit) {
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? AND stage = ?"
+                + " AND idx > ? ORDER BY " + indexOrder(true) + " LIMIT ?", ps -> {
+                    ps.setString(1, batchId);
+                    ps.setString(2, status);
+                    ps.setInt(3, stage);
+                    ps.setInt(4, afterIndex);
+                    ps.setInt(5, limit);
+                }, JobStore::item);
+    }
+
+    /**
+     * Records the phase a batch is entering; a restart resumes there. {@code reason} and {@code extra}
+     * are written when given (a rollback keeps why it started and the stage tallies it started from).
+     */
+    public void enterPhase(String batchId, String phase, String reason, ObjectNode extra) {
+        update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
+            ps.setString(1, phase);
+            ps.setString(2, reason);
+            ps.setString(3, extra == null ? null : extra.toString());
+            ps.setString(4, batchId);
+        });
+    }
+
+    public Optional<String> findPhase(String batchId) {
+        return query("SELECT phase FROM batches WHERE id = ?", ps -> ps.setString(1, batchId), rs -> rs.getString(1))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
@@ -253,7 +296,7 @@ public final class JobStore implements AutoCloseable {
     /** A page of items in input order, optionally of one status. */
     public List<StoredItem> items(String batchId, String status, int offset, int limit) {
         return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " ORDER BY " + indexOrder(status) + " LIMIT ? OFFSET ?", ps -> {
+                + (status == null ? "" : " AND status = ?") + " ORDER BY " + indexOrder(status != null) + " LIMIT ? OFFSET ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
                     if (status != null) {
@@ -278,29 +321,25 @@ public final class JobStore implements AutoCloseable {
     }
 
     private List<StoredItem> itemsAfter(String batchId, String status, int afterIndex, int limit) {
-        return query(itemsAfterSql(status), ps -> {
-            int i = 1;
-            ps.setString(i++, batchId);
-            if (status != null) {
-                ps.setString(i++, status);
-            }
-            ps.setInt(i++, afterIndex);
-            ps.setInt(i, limit);
-        }, JobStore::item);
-    }
-
-    /** A page of a batch's items (of one status) after an index: how the batch flow reads its pending items. */
-    static String itemsAfterSql(String status) {
-        return "SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY " + indexOrder(status) + " LIMIT ?";
+        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY " + indexOrder(status != null) + " LIMIT ?", ps -> {
+                    int i = 1;
+                    ps.setString(i++, batchId);
+                    if (status != null) {
+                        ps.setString(i++, status);
+                    }
+                    ps.setInt(i++, afterIndex);
+                    ps.setInt(i, limit);
+                }, JobStore::item);
     }
 
     /**
-     * ORDER BY idx, spelled as the index that serves the query: H2 reads an index in order (instead of
-     * sorting every remaining row for each page, quadratic in the batch size) only when the ORDER BY names the index's leading columns, even those fixed by the WHERE clause.
+     * Input order spelled as the index that holds it: with a plain {@code ORDER BY idx} H2 reads every
+     * matching row and sorts them for each page (a million-item batch then pages in quadratic time);
+     * naming the constant leading columns lets it walk the index and stop after one page.
      */
-    private static String indexOrder(String status) {
-        return status == null ? "batch_id, idx" : "batch_id, status, idx";
+    private static String indexOrder(boolean oneStatus) {
+        return oneStatus ? "batch_id, status, idx" : "batch_id, idx";
     }
 
     public int deleteFinishedBefore(long before) {
@@ -308,7 +347,8 @@ public final class JobStore implements AutoCloseable {
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
             inTransaction(c -> {
-                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
+                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
+                        "DELETE FROM batches WHERE id = ?")) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();

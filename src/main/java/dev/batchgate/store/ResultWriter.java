@@ -4,36 +4,59 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes item results to the job store in batches (one transaction per up to 1,000 rows) from one
- * background thread: per-item commits would cost more than the calls themselves. The queue is
- * bounded, so a slow store slows the items down instead of filling the heap.
+ * background thread: per-item commits would cost more than the calls themselves. The writer starts
+ * a commit as soon as a result arrives, and at most {@code maxUnwritten} results are queued or
+ * being committed at any time ({@code batchgate.store.max-unwritten-results}): {@link #write} waits
+ * for room. That bound is what a crash can lose (those items run again after a restart), and it
+ * makes a slow store slow the items down instead of filling the heap.
  */
 public final class ResultWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
     private static final int MAX_ROWS_PER_WRITE = 1000;
+    public static final int DEFAULT_MAX_UNWRITTEN = 64;
 
     private final JobStore store;
-    private final BlockingQueue<JobStore.ResultRow> queue = new ArrayBlockingQueue<>(20_000);
+    private final BlockingQueue<JobStore.ResultRow> queue;
+    private final Semaphore room;
+    private final int maxUnwritten;
     private final Thread thread;
     private long enqueued;
     private long written;
     private volatile boolean running = true;
 
     public ResultWriter(JobStore store) {
+        this(store, DEFAULT_MAX_UNWRITTEN);
+    }
+
+    public ResultWriter(JobStore store, int maxUnwritten) {
+        if (maxUnwritten < 1) {
+            throw new IllegalArgumentException("batchgate.store.max-unwritten-results must be at least 1, got " + maxUnwritten);
+        }
         this.store = store;
+        this.maxUnwritten = maxUnwritten;
+        this.queue = new ArrayBlockingQueue<>(maxUnwritten);
+        this.room = new Semaphore(maxUnwritten);
         this.thread = new Thread(this::loop, "result-writer");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
+    public int maxUnwritten() {
+        return maxUnwritten;
+    }
+
+    /** Queues one result; waits while {@code maxUnwritten} results are not committed yet. */
     public void write(JobStore.ResultRow row) {
         try {
+            room.acquire();
             synchronized (this) {
                 enqueued++;
             }
@@ -77,6 +100,7 @@ public final class ResultWriter implements AutoCloseable {
                     written += rows.size();
                     notifyAll();
                 }
+                room.release(rows.size());
                 rows.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -119,8 +119,9 @@ public final class TargetCaller implements AutoCloseable {
             }
             body.appendBuffer(chunk, 0, room);
             cut[0] = true;
-            request.reset();
+            // the outcome first: resetting makes the response fail at once, which must not count as the outcome
             finish(done, result, cancelTimer, CallOutcome.ofStatus(response.statusCode(), bodyOf(body, true), retryAfter));
+            request.reset();
         });
         response.exceptionHandler(e -> finish(done, result, cancelTimer,
                 CallOutcome.retryable("connection failed while reading the response: " + describe(e))));

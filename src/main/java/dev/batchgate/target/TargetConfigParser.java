@@ -95,6 +95,13 @@ public final class TargetConfigParser {
                     + spec + "'");
         }
         String checkMode = keys.getOrDefault("check-mode", "fail").toUpperCase(Locale.ROOT);
+        if (!checkMode.equals("FAIL") && !checkMode.equals("SKIP")) {
+            throw new IllegalArgumentException("operation '" + name + "': check-mode must be 'fail' or 'skip', got '"
+                    + keys.get("check-mode") + "'");
+        }
+        if (keys.containsKey("await-field")) {
+            JsonPathValue.parse(keys.get("await-field"));
+        }
         return new OperationConfig(name, method, path, endpointUri,
                 keys.get("body"),
                 blankToNull(keys.get("rollback")),

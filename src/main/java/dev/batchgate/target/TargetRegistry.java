@@ -1,5 +1,6 @@
 package dev.batchgate.target;
 
+import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /** Every configured target by name, each with its one rate limiter shared by all batches. */
 public final class TargetRegistry {
@@ -18,6 +20,8 @@ public final class TargetRegistry {
         return t;
     });
 
+    private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
+
     public TargetRegistry(Map<String, TargetConfig> configs) {
         configs.values().forEach(this::register);
     }
@@ -25,8 +29,15 @@ public final class TargetRegistry {
     /** Registers a target (the facades add their built-in ones). */
     public synchronized Target register(TargetConfig config) {
         Target target = new Target(config, new RateLimiter(config.name(), config.rpm(), config.concurrency(), timer));
+        target.limiter().configureCircuitBreaker(circuitBreakers.apply(config.name()));
         targets.put(config.name(), target);
         return target;
+    }
+
+    /** Circuit-breaker settings by target name, for the targets registered so far and later. */
+    public synchronized void useCircuitBreakers(Function<String, CircuitBreaker.Settings> settingsByTarget) {
+        circuitBreakers = settingsByTarget;
+        targets.values().forEach(t -> t.limiter().configureCircuitBreaker(settingsByTarget.apply(t.name())));
     }
 
     /** A limiter that is not a target of its own, such as one LLM model of a pool. */

@@ -2,9 +2,6 @@ package dev.batchgate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -54,18 +51,5 @@ class ItemPagingTest {
         assertThat(store.items("b-1", null, 1000, 500)).extracting(StoredItem::index)
                 .containsExactlyElementsOf(IntStream.range(1000, ITEMS).boxed().toList());
         assertThat(store.items("b-1", "pending", 10, 3)).extracting(StoredItem::index).containsExactly(10, 11, 12);
-    }
-
-    @Test
-    void should_read_an_index_in_order_instead_of_sorting_when_paging_items() throws Exception {
-        for (String status : new String[] {null, "pending"}) {
-            String sql = JobStore.itemsAfterSql(status).replace("?", "1").replace("batch_id = 1", "batch_id = 'b-1'")
-                    .replace("status = 1", "status = 'pending'");
-            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet plan = s.executeQuery("EXPLAIN " + sql)) {
-                plan.next();
-                assertThat(plan.getString(1)).as(sql).contains("/* index sorted */");
-            }
-        }
     }
 }

@@ -20,7 +20,9 @@ import org.apache.camel.main.Main;
 /**
  * The real batchgate (routes from {@code ./routes}, the shipped properties) on a free port with a
  * fresh job store, plus a small JSON HTTP client for tests. Properties given here override
- * everything, as {@code -D} would.
+ * everything, as {@code -D} would. The job store is an H2 file, or a fresh PostgreSQL schema when
+ * {@code BATCHGATE_TEST_DB_URL} is set (see {@link TestDatabase}); pass a {@link TestDatabase} to
+ * start an app on the store of an earlier one (a restart).
  */
 public final class BatchgateTestApp implements AutoCloseable {
 
@@ -29,25 +31,37 @@ public final class BatchgateTestApp implements AutoCloseable {
     private Main main;
     private int port;
     private Path dataDir;
+    private final TestDatabase database;
+    private final boolean ownsDatabase;
 
     public record Response(int status, JsonNode json, String text, java.net.http.HttpHeaders headers) {
     }
 
     public BatchgateTestApp() {
+        this(null);
+    }
+
+    /** An app on the job store of {@code database} (kept open on close), or on a fresh one when null. */
+    public BatchgateTestApp(TestDatabase database) {
         try {
             dataDir = Files.createTempDirectory("batchgate-test");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         port = freePort();
-        String dbUrl = System.getenv("BATCHGATE_TEST_DB_URL");
+        this.ownsDatabase = database == null;
+        this.database = database != null ? database : TestDatabase.fresh(dataDir);
         with("batchgate.port", Integer.toString(port));
         with("batchgate.demo.enabled", "false");
-        with("batchgate.db.url", dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.resolve("db"));
-        if (dbUrl != null) {
-            with("batchgate.db.user", System.getenv().getOrDefault("BATCHGATE_TEST_DB_USER", "batchgate"));
-            with("batchgate.db.password", System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate"));
-        }
+        with("batchgate.db.url", this.database.url());
+        with("batchgate.db.user", this.database.user());
+        with("batchgate.db.password", this.database.password());
+        with("batchgate.inbox", dataDir.resolve("inbox").toString());
+        with("batchgate.outbox", dataDir.resolve("outbox").toString());
+    }
+
+    public TestDatabase database() {
+        return database;
     }
 
     public BatchgateTestApp with(String key, String value) {
@@ -60,6 +74,11 @@ public final class BatchgateTestApp implements AutoCloseable {
         with("batchgate.targets." + name + ".url", url);
         settings.forEach((k, v) -> with("batchgate.targets." + name + "." + k, v));
         return this;
+    }
+
+    /** A property as this app will start with it (the job store url, say, to prepare the store before start). */
+    public String property(String key) {
+        return properties.get(key);
     }
 
     public BatchgateTestApp start() {
@@ -86,10 +105,6 @@ public final class BatchgateTestApp implements AutoCloseable {
     }
 
     /** A property this app was given (or null), e.g. {@code batchgate.db.url} for a second process on the same store. */
-    public String property(String key) {
-        return properties.get(key);
-    }
-
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
@@ -146,6 +161,9 @@ public final class BatchgateTestApp implements AutoCloseable {
             } catch (Exception e) {
                 // best effort in tests
             }
+        }
+        if (ownsDatabase) {
+            database.close();
         }
     }
 

@@ -1,0 +1,83 @@
+package dev.batchgate.batch;
+
+import dev.batchgate.ratelimit.RateLimiter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
+
+/**
+ * One phase's own stop signal and in-flight bound. Phases have their own because a rollback must
+ * run after the very stop (cancel, deadline, failure) that ended the phase before it.
+ */
+final class PhaseControl {
+
+    private final InFlightGate gate;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    PhaseControl(IntSupplier concurrency) {
+        this.gate = new InFlightGate(concurrency);
+    }
+
+    /** Nothing new starts; calls in flight finish. The signal goes first: an item the closing gate wakes must find it set. */
+    void stop() {
+        stopped.complete(null);
+        gate.close();
+    }
+
+    boolean isStopped() {
+        return stopped.isDone();
+    }
+
+    /** Waits until another item may be taken; false once the phase is stopping. */
+    boolean awaitRoom() {
+        return gate.awaitRoom();
+    }
+
+    void enter() {
+        gate.enter();
+    }
+
+    void leave() {
+        gate.leave();
+    }
+
+    /** Waits for leave to start one call; null when the phase stops first (a permit granted at that moment is handed back). */
+    RateLimiter.Permit acquire(RateLimiter limiter, String key) {
+        if (isStopped()) {
+            return null;
+        }
+        CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(key);
+        try {
+            CompletableFuture.anyOf(permit, stopped).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // cannot happen: neither future completes exceptionally
+        }
+        if (!isStopped() && permit.isDone()) {
+            return permit.join();
+        }
+        if (!permit.cancel(false)) {
+            permit.join().release();
+        }
+        return null;
+    }
+
+    /** Sleeps unless the phase stops first; true when the full time passed. */
+    boolean pause(Duration duration) {
+        try {
+            stopped.get(Math.max(0, duration.toMillis()), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (TimeoutException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.batchgate.security;
+
+import dev.batchgate.target.Secrets;
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Knows the secret values batchgate was configured with (header values such as tokens, API keys,
+ * passwords, credentials in target URLs) and replaces them with {@code ***} in any text: every log
+ * line (see {@link MaskingMessageConverter}), every JSON answer, every stored item result. Static,
+ * because the logging framework has no other way to reach it; registering more secrets only ever
+ * masks more.
+ */
+public final class SecretMasker {
+
+    public static final String MASK = Secrets.MASK;
+    /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
+    static final int MIN_LENGTH = 6;
+    private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "token", "api-key", "apikey",
+            "api-keys", "credential", "private-key");
+
+    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    private static volatile List<String> longestFirst = List.of();
+
+    private SecretMasker() {
+    }
+
+    /** Registers the secret values among {@code batchgate.*} properties, judged by their key names. */
+    public static void registerFromProperties(Map<String, String> properties) {
+        properties.forEach((key, value) -> {
+            if (value == null || value.isBlank()) {
+                return;
+            }
+            String lower = key.toLowerCase(Locale.ROOT);
+            int headers = lower.indexOf(".headers.");
+            if (headers >= 0) {
+                if (Secrets.isSecretHeader(key.substring(headers + ".headers.".length()))) {
+                    registerHeaderValue(value);
+                }
+            } else if (lower.endsWith("api-keys")) {
+                for (String part : value.split(",")) {
+                    register(part.trim());
+                }
+            } else if (SECRET_KEY_PARTS.stream().anyMatch(lower::contains)) {
+                register(value.trim());
+            } else if (lower.endsWith(".url")) {
+                registerUrlCredentials(value);
+            }
+        });
+    }
+
+    /** A header value and, for {@code Bearer xyz} / {@code Basic xyz}, the credential on its own. */
+    public static void registerHeaderValue(String value) {
+        String trimmed = value.trim();
+        register(trimmed);
+        int space = trimmed.indexOf(' ');
+        if (space > 0) {
+            register(trimmed.substring(space + 1).trim());
+        }
+    }
+
+    public static void register(String secret) {
+        if (secret == null || secret.length() < MIN_LENGTH || !SECRETS.add(secret)) {
+            return;
+        }
+        // longest first, so a secret that contains another one is masked whole
+        longestFirst = SECRETS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    public static String mask(String text) {
+        List<String> secrets = longestFirst;
+        if (text == null || secrets.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (String secret : secrets) {
+            if (masked.contains(secret)) {
+                masked = masked.replace(secret, MASK);
+            }
+        }
+        return masked;
+    }
+
+    private static void registerUrlCredentials(String url) {
+        try {
+            String userInfo = URI.create(url.trim()).getRawUserInfo();
+            if (userInfo != null && userInfo.contains(":")) {
+                register(userInfo.substring(userInfo.indexOf(':') + 1));
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URL batchgate can call anyway; the target parser reports it
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.batchgate.trigger.file;
+
+import dev.batchgate.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The job-store side of file drops ({@code file_drops}, migration V4): which batch a file became and
+ * how far it got. A batch being filled from a file carries {@code extra.filling}, which keeps the
+ * engine from resuming it on its own after a restart.
+ */
+final class FileDropStore {
+
+    static final String READING = "reading";
+    static final String QUEUED = "queued";
+    static final String WRITTEN = "written";
+
+    /** A file drop as stored: {@code sourceName} is the path under the inbox, {@code workPath} where the file is read from. */
+    record Drop(String batchId, String sourceName, String workPath, String state) {
+    }
+
+    private final DataSource dataSource;
+
+    FileDropStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Marks the new (empty, pending) batch as being filled from {@code workPath}. */
+    void beginReading(String batchId, String sourceName, String workPath) {
+        inTransaction(c -> {
+            execute(c, "UPDATE batches SET extra = ? WHERE id = ?", "{\"filling\":true}", batchId);
+            execute(c, "INSERT INTO file_drops (batch_id, source_name, work_path, state, created_at) VALUES (?,?,?,?,?)",
+                    batchId, sourceName, workPath, READING, System.currentTimeMillis());
+        });
+    }
+
+    /** Every item is stored: the batch may run. */
+    void finishReading(String batchId) {
+        inTransaction(c -> {
+            execute(c, "UPDATE batches SET extra = NULL WHERE id = ?", batchId);
+            execute(c, "UPDATE file_drops SET state = ? WHERE batch_id = ?", QUEUED, batchId);
+        });
+    }
+
+    void markWritten(String batchId) {
+        inTransaction(c -> execute(c, "UPDATE file_drops SET state = ? WHERE batch_id = ?", WRITTEN, batchId));
+    }
+
+    /** A rejected file leaves no batch behind: it never started and nobody was told its id. */
+    void deleteRejected(String batchId) {
+        inTransaction(c -> {
+            execute(c, "DELETE FROM file_drops WHERE batch_id = ?", batchId);
+            execute(c, "DELETE FROM items WHERE batch_id = ?", batchId);
+            execute(c, "DELETE FROM batches WHERE id = ?", batchId);
+        });
+    }
+
+    /**
+     * Removes file batches that a crash left between their creation and {@link #beginReading}: empty,
+     * never started, with no file drop row. Their file is read again from the start.
+     */
+    int deleteOrphans() {
+        List<String> orphans = query("SELECT id FROM batches b WHERE b.trigger_name LIKE 'file:%' AND b.status = 'pending' "
+                + "AND b.total = 0 AND NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id)", List.of());
+        orphans.forEach(this::deleteRejected);
+        return orphans.size();
+    }
+
+    Drop find(String batchId) {
+        List<Drop> drops = drops("SELECT batch_id, source_name, work_path, state FROM file_drops WHERE batch_id = ?", batchId);
+        return drops.isEmpty() ? null : drops.get(0);
+    }
+
+    Drop findByWorkPath(String workPath) {
+        List<Drop> drops = drops("SELECT batch_id, source_name, work_path, state FROM file_drops WHERE work_path = ?", workPath);
+        return drops.isEmpty() ? null : drops.get(0);
+    }
+
+    List<Drop> withState(String state) {
+        return drops("SELECT batch_id, source_name, work_path, state FROM file_drops WHERE state = ? ORDER BY created_at", state);
+    }
+
+    /** Of {@code keys}, those already stored in the batch, with the index each has there. */
+    Map<String, Integer> storedKeys(String batchId, Collection<String> keys) {
+        Map<String, Integer> found = new LinkedHashMap<>();
+        List<String> list = new ArrayList<>(keys);
+        for (int from = 0; from < list.size(); from += 500) {
+            List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
+            List<Object> args = new ArrayList<>();
+            args.add(batchId);
+            args.addAll(slice);
+            String marks = String.join(",", slice.stream().map(k -> "?").toList());
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT item_key, idx FROM items WHERE batch_id = ? AND item_key IN ("
+                         + marks + ")")) {
+                bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException(e);
+            }
+        }
+        return found;
+    }
+
+    private List<Drop> drops(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Drop> drops = new ArrayList<>();
+                while (rs.next()) {
+                    drops.add(new Drop(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+                return drops;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private List<String> query(String sql, List<Object> args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else {
+                ps.setString(i + 1, (String) args[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.batchgate.trigger.schedule;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BadRequestException;
+import dev.batchgate.batch.BatchEngine;
+import dev.batchgate.batch.BatchItem;
+import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.BatchRun;
+import dev.batchgate.batch.BatchSpec;
+import dev.batchgate.batch.BatchStatus;
+import dev.batchgate.json.Json;
+import dev.batchgate.target.Target;
+import dev.batchgate.trigger.file.ItemFileReader;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schedules of SPEC §11: each firing (from {@code routes/trigger-schedules.camel.yaml}) starts a
+ * batch with trigger {@code schedule:<name>}, unless the batch of the schedule's previous firing is
+ * still running: then the firing is skipped and logged, never stacked.
+ */
+public final class Schedules {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
+
+    public enum Outcome { STARTED, SKIPPED, FAILED }
+
+    /**
+     * The last firing of a schedule; {@code batchId} is the batch of the last firing that started
+     * one, and the counters count every firing since the schedule was first seen.
+     */
+    public record Firing(long firedAt, Outcome outcome, String batchId, String message, int started, int skipped, int failed) {
+    }
+
+    private final BatchEngine engine;
+    private final Map<String, ScheduleConfig> configs;
+    private final ScheduleStore store;
+
+    public Schedules(BatchEngine engine, Map<String, ScheduleConfig> configs) {
+        this.engine = engine;
+        this.configs = Map.copyOf(configs);
+        this.store = new ScheduleStore(engine.store().dataSource());
+        configs.values().forEach(this::checkTarget);
+    }
+
+    public Collection<ScheduleConfig> all() {
+        return configs.values().stream().sorted(Comparator.comparing(ScheduleConfig::name)).toList();
+    }
+
+    public Optional<Firing> lastFiring(String name) {
+        return store.last(name);
+    }
+
+    /** One firing of schedule {@code name}. */
+    public void fire(String name) {
+        ScheduleConfig config = configs.get(name);
+        synchronized (config) {
+            long now = System.currentTimeMillis();
+            Firing last = store.last(name).orElse(new Firing(0, null, null, null, 0, 0, 0));
+            if (last.batchId() != null && stillRunning(last.batchId())) {
+                LOG.info("schedule {} skipped: batch {} of its previous firing is still running", name, last.batchId());
+                store.save(name, new Firing(now, Outcome.SKIPPED, last.batchId(), "batch " + last.batchId()
+                        + " of the previous firing was still running", last.started(), last.skipped() + 1, last.failed()));
+                return;
+            }
+            try {
+                BatchRun run = start(config);
+                LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
+                        config.target(), config.operation());
+                store.save(name, new Firing(now, Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
+            } catch (BadRequestException e) {
+                LOG.warn("schedule {} could not start a batch: {}", name, e.getMessage());
+                store.save(name, new Firing(now, Outcome.FAILED, last.batchId(), e.getMessage(), last.started(), last.skipped(),
+                        last.failed() + 1));
+            }
+        }
+    }
+
+    private boolean stillRunning(String batchId) {
+        return engine.live(batchId).isPresent()
+                || engine.find(batchId).map(r -> !BatchStatus.fromWire(r.status()).isFinished()).orElse(false);
+    }
+
+    private BatchRun start(ScheduleConfig config) {
+        Target target = checkTarget(config);
+        List<BatchItem> items = config.items() != null ? fromList(config.items()) : fromFile(config);
+        BatchSpec spec = new BatchSpec(target.name(), List.of(config.operation()), List.of(), BatchSpec.Mode.ASYNC, null, null,
+                false, null, false, false, null, "schedule:" + config.name(), null, null);
+        List<BadRequestException.FieldError> errors = new ArrayList<>();
+        BatchRequestParser.checkTemplates(target, spec, items, errors);
+        if (!errors.isEmpty()) {
+            throw BadRequestException.of(errors);
+        }
+        return engine.submit(spec, items, null);
+    }
+
+    private Target checkTarget(ScheduleConfig config) {
+        Target target = engine.targets().find(config.target()).orElseThrow(() -> new IllegalArgumentException(
+                ScheduleConfigParser.PREFIX + config.name() + ".target: unknown target '" + config.target() + "'"));
+        if (target.config().operation(config.operation()) == null) {
+            throw new IllegalArgumentException(ScheduleConfigParser.PREFIX + config.name() + ".operation: target '"
+                    + config.target() + "' has no operation '" + config.operation() + "'");
+        }
+        return target;
+    }
+
+    private List<BatchItem> fromList(List<String> ids) {
+        List<BatchItem> items = new ArrayList<>(ids.size());
+        List<BadRequestException.FieldError> errors = new ArrayList<>();
+        for (String id : ids) {
+            BatchItem item = BatchRequestParser.item(items.size(), Json.MAPPER.getNodeFactory().textNode(id), null, errors);
+            if (!errors.isEmpty()) {
+                throw new BadRequestException(400, "items: " + errors.get(0).message());
+            }
+            items.add(item);
+        }
+        return unique(items, "items");
+    }
+
+    /** The items file is read again at every firing, so editing it changes the next batch. */
+    private List<BatchItem> fromFile(ScheduleConfig config) {
+        String file = config.itemsFile().toString();
+        ItemFileReader.Format format = ItemFileReader.Format.of(file).orElse(ItemFileReader.Format.TXT);
+        List<BatchItem> items = new ArrayList<>();
+        try (ItemFileReader reader = ItemFileReader.open(config.itemsFile(), format)) {
+            while (reader.hasNext()) {
+                ItemFileReader.Line line = reader.next();
+                if (!line.errors().isEmpty()) {
+                    ItemFileReader.LineError error = line.errors().get(0);
+                    throw new BadRequestException(400, "items-file " + file + " line " + error.line()
+                            + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message());
+                }
+                if (items.size() == engine.settings().maxItems()) {
+                    throw new BadRequestException(413, "items-file " + file + " has more than batchgate.max-items ("
+                            + engine.settings().maxItems() + ") items");
+                }
+                items.add(line.item());
+            }
+        } catch (IOException e) {
+            throw new BadRequestException(400, "items-file " + file + " cannot be read: " + e.getMessage());
+        }
+        if (items.isEmpty()) {
+            throw new BadRequestException(400, "items-file " + file + " has no items");
+        }
+        return unique(items, "items-file " + file);
+    }
+
+    private static List<BatchItem> unique(List<BatchItem> items, String source) {
+        Set<String> seen = new HashSet<>();
+        for (BatchItem item : items) {
+            if (!seen.add(item.key())) {
+                throw new BadRequestException(400, source + ": duplicate id '" + item.key() + "'");
+            }
+        }
+        return items;
+    }
+
+    /** A schedule as {@code GET /v1/schedules} lists it; {@code nextFiringAt} comes from the scheduler. */
+    public ObjectNode describe(ScheduleConfig config, Instant nextFiringAt) {
+        ObjectNode node = Json.object();
+        node.put("name", config.name());
+        if (config.cron() != null) {
+            node.put("cron", config.cron());
+            node.put("timezone", config.timezone().getId());
+        } else {
+            node.put("every", config.every().toString());
+            node.put("everyMs", config.every().toMillis());
+        }
+        node.put("target", config.target());
+        node.put("operation", config.operation());
+        if (config.items() != null) {
+            node.set("items", Json.MAPPER.valueToTree(config.items()));
+        } else {
+            node.put("itemsFile", config.itemsFile().toString());
+        }
+        node.put("nextFiringAt", nextFiringAt == null ? null : nextFiringAt.toString());
+        Optional<Firing> last = lastFiring(config.name());
+        if (last.isPresent()) {
+            Firing f = last.get();
+            ObjectNode lastNode = node.putObject("lastFiring");
+            lastNode.put("at", Instant.ofEpochMilli(f.firedAt()).toString());
+            lastNode.put("outcome", f.outcome().name().toLowerCase(Locale.ROOT));
+            lastNode.put("batchId", f.batchId());
+            if (f.message() != null) {
+                lastNode.put("message", f.message());
+            }
+            ObjectNode counts = node.putObject("firings");
+            counts.put("started", f.started());
+            counts.put("skipped", f.skipped());
+            counts.put("failed", f.failed());
+        } else {
+            node.putNull("lastFiring");
+        }
+        return node;
+    }
+}

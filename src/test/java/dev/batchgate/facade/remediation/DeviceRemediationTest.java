@@ -1,0 +1,44 @@
+package dev.batchgate.facade.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.batchgate.remediation.RemediationEngine;
+import org.junit.jupiter.api.Test;
+
+class DeviceRemediationTest {
+
+    private final DeviceRemediation bean = new DeviceRemediation(RemediationEngine.withBundledPlatforms());
+
+    @Test
+    void should_answer_remediation_and_rollback_when_the_device_params_are_complete() {
+        var remediation = bean.remediate("{\"platform\":\"cisco_ios\",\"running_config\":\"hostname router1\","
+                + "\"intended_config\":\"hostname router1-new\"}");
+
+        assertThat(remediation.remediation()).isEqualTo("no hostname router1\nhostname router1-new");
+        assertThat(remediation.rollback()).isEqualTo("no hostname router1-new\nhostname router1");
+    }
+
+    @Test
+    void should_throw_a_masked_message_when_the_config_quoted_in_the_error_holds_a_secret() {
+        assertThatThrownBy(() -> bean.remediate("{\"platform\":\"cisco_ios\",\"running_config\":\" snmp-server community "
+                + "s3cr3t-comm RO\",\"intended_config\":\"\"}"))
+                .isInstanceOf(DeviceRemediationException.class)
+                .hasMessageContaining("no parent")
+                .hasMessageNotContaining("s3cr3t-comm");
+    }
+
+    @Test
+    void should_name_the_platform_when_it_is_unsupported() {
+        assertThatThrownBy(() -> bean.remediate("{\"platform\":\"vyos\",\"running_config\":\"\",\"intended_config\":\"\"}"))
+                .isInstanceOf(DeviceRemediationException.class)
+                .hasMessage("unsupported platform: vyos");
+    }
+
+    @Test
+    void should_say_what_is_missing_when_the_item_has_no_params() {
+        assertThatThrownBy(() -> bean.remediate(null))
+                .isInstanceOf(DeviceRemediationException.class)
+                .hasMessageStartingWith("no device config given");
+    }
+}

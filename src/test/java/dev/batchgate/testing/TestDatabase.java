@@ -1,0 +1,56 @@
+package dev.batchgate.testing;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A job store of its own for one test app (or for one app and its restarts): a fresh H2 file, or,
+ * with {@code BATCHGATE_TEST_DB_URL} set (the PostgreSQL run of {@code .ci/run}), a fresh schema in
+ * that database, selected with {@code currentSchema} and dropped on {@link #close()}.
+ */
+public record TestDatabase(String url, String user, String password, String schema) implements AutoCloseable {
+
+    public static final String URL_ENV = "BATCHGATE_TEST_DB_URL";
+
+    public static boolean postgres() {
+        String url = System.getenv(URL_ENV);
+        return url != null && !url.isBlank();
+    }
+
+    public static TestDatabase fresh(Path dir) {
+        if (!postgres()) {
+            return new TestDatabase("jdbc:h2:file:" + dir.resolve("db"), "sa", "", null);
+        }
+        String base = System.getenv(URL_ENV);
+        String user = System.getenv().getOrDefault("BATCHGATE_TEST_DB_USER", "batchgate");
+        String password = System.getenv().getOrDefault("BATCHGATE_TEST_DB_PASSWORD", "batchgate-pg-test");
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection c = DriverManager.getConnection(base, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test schema in " + base + ": " + e.getMessage(), e);
+        }
+        return new TestDatabase(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password, schema);
+    }
+
+    /** A connection for a test's own look into the store (H2: only while no app has the file open). */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public void close() {
+        if (schema == null) {
+            return;
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA " + schema + " CASCADE");
+        } catch (SQLException e) {
+            // a schema left behind costs nothing but space in a throwaway database
+        }
+    }
+}
