@@ -2,7 +2,10 @@ package dev.batchgate.batch;
 
 import dev.batchgate.ratelimit.RateLimiter;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +19,7 @@ final class PhaseControl {
 
     private final InFlightGate gate;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Set<CompletableFuture<RateLimiter.Permit>> waitingPermits = ConcurrentHashMap.newKeySet();
 
     PhaseControl(IntSupplier concurrency) {
         this.gate = new InFlightGate(concurrency);
@@ -25,6 +29,7 @@ final class PhaseControl {
     void stop() {
         stopped.complete(null);
         gate.close();
+        waitingPermits.forEach(permit -> permit.cancel(false));
     }
 
     boolean isStopped() {
@@ -50,20 +55,37 @@ final class PhaseControl {
             return null;
         }
         CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(key);
-        try {
-            CompletableFuture.anyOf(permit, stopped).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // cannot happen: neither future completes exceptionally
+        if (!permit.isDone()) {
+            awaitPermit(permit);
         }
-        if (!isStopped() && permit.isDone()) {
+        if (!isStopped() && permit.isDone() && !permit.isCancelled()) {
             return permit.join();
         }
         if (!permit.cancel(false)) {
             permit.join().release();
         }
         return null;
+    }
+
+    /**
+     * Waits for a permit the limiter did not grant at once; {@link #stop} cancels it. Registered
+     * only while waiting: most permits are granted on the spot, and a wait on anyOf(permit, stopped)
+     * per call added a dependent to the one shared stop signal each time.
+     */
+    private void awaitPermit(CompletableFuture<RateLimiter.Permit> permit) {
+        waitingPermits.add(permit);
+        try {
+            if (isStopped()) {
+                permit.cancel(false);
+            }
+            permit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (CancellationException | ExecutionException e) {
+            // cancelled by stop(); the limiter never completes a permit exceptionally
+        } finally {
+            waitingPermits.remove(permit);
+        }
     }
 
     /** Sleeps unless the phase stops first; true when the full time passed. */

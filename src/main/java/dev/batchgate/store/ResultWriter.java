@@ -12,16 +12,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes item results to the job store in batches (one transaction per up to 1,000 rows) from one
  * background thread: per-item commits would cost more than the calls themselves. The writer starts
- * a commit as soon as a result arrives, and at most {@code maxUnwritten} results are queued or
- * being committed at any time ({@code batchgate.store.max-unwritten-results}): {@link #write} waits
- * for room. That bound is what a crash can lose (those items run again after a restart), and it
- * makes a slow store slow the items down instead of filling the heap.
+ * a commit as soon as a result arrives, but at most one per {@link #COMMIT_INTERVAL_MS} unless a full
+ * batch is waiting: a commit costs H2 about as much CPU as ten rows, and a writer that keeps up would
+ * otherwise commit a row or two at a time, taking that CPU from the items. At most
+ * {@code maxUnwritten} results are queued or being committed at any time
+ * ({@code batchgate.store.max-unwritten-results}): {@link #write} waits for room. That bound is what
+ * a crash can lose (those items run again after a restart), and it makes a slow store slow the items
+ * down instead of filling the heap.
  */
 public final class ResultWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
     private static final int MAX_ROWS_PER_WRITE = 1000;
     public static final int DEFAULT_MAX_UNWRITTEN = 64;
+    static final long COMMIT_INTERVAL_MS = 10;
 
     private final JobStore store;
     private final BlockingQueue<JobStore.ResultRow> queue;
@@ -87,6 +91,7 @@ public final class ResultWriter implements AutoCloseable {
 
     private void loop() {
         List<JobStore.ResultRow> rows = new ArrayList<>(MAX_ROWS_PER_WRITE);
+        long lastCommit = System.nanoTime();
         while (running || !queue.isEmpty()) {
             try {
                 JobStore.ResultRow first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -94,7 +99,8 @@ public final class ResultWriter implements AutoCloseable {
                     continue;
                 }
                 rows.add(first);
-                queue.drainTo(rows, MAX_ROWS_PER_WRITE - 1);
+                gatherUntil(rows, lastCommit + TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS));
+                lastCommit = System.nanoTime();
                 writeWithRetry(rows);
                 synchronized (this) {
                     written += rows.size();
@@ -106,6 +112,25 @@ public final class ResultWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Adds what is queued, and what arrives before {@code deadline} (a nanoTime), to {@code rows};
+     * returns early once the batch is full, and a batch of {@code maxUnwritten} rows is full: every
+     * writer is waiting for this commit then.
+     */
+    private void gatherUntil(List<JobStore.ResultRow> rows, long deadline) throws InterruptedException {
+        int full = Math.min(MAX_ROWS_PER_WRITE, maxUnwritten);
+        queue.drainTo(rows, full - rows.size());
+        long left;
+        while (rows.size() < full && running && (left = deadline - System.nanoTime()) > 0) {
+            JobStore.ResultRow next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            rows.add(next);
+            queue.drainTo(rows, full - rows.size());
         }
     }
 
