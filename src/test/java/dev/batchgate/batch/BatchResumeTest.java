@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
+import dev.batchgate.testing.TestDatabase;
 import dev.batchgate.testing.StubServer.Reply;
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +19,11 @@ class BatchResumeTest {
 
     @Test
     void should_run_the_remaining_items_with_the_same_keys_when_the_app_restarts_mid_batch() {
-        try (StubServer stub = new StubServer().respond(r -> Reply.ok().after(Duration.ofMillis(300)))) {
+        try (StubServer stub = new StubServer().respond(r -> Reply.ok().after(Duration.ofMillis(300)));
+             TestDatabase database = TestDatabase.fresh()) {
             Map<String, String> target = Map.of("operations.start", "POST /instances/{id}/start", "concurrency", "1");
             List<String> ids = IntStream.range(0, 10).mapToObj(i -> "resume-" + i).toList();
-            BatchgateTestApp first = new BatchgateTestApp().target("svc", stub.url(), target).start();
-            String dbUrl = System.getenv().getOrDefault("BATCHGATE_TEST_DB_URL", "jdbc:h2:file:" + first.dataDir().resolve("db"));
+            BatchgateTestApp first = new BatchgateTestApp(database).target("svc", stub.url(), target).start();
             String id = first.post("/v1/batches", Map.of("target", "svc", "operation", "start", "items", ids)).json()
                     .path("id").asText();
             await().atMost(Duration.ofSeconds(30)).until(() -> stub.requests().size() >= 3);
@@ -31,8 +32,7 @@ class BatchResumeTest {
 
             int callsBeforeRestart = stub.requests().size();
             assertThat(callsBeforeRestart).isLessThan(10);
-            try (BatchgateTestApp second = new BatchgateTestApp().with("batchgate.db.url", dbUrl)
-                    .target("svc", stub.url(), target).start()) {
+            try (BatchgateTestApp second = new BatchgateTestApp(database).target("svc", stub.url(), target).start()) {
                 JsonNode summary = second.awaitFinished(id);
 
                 assertThat(summary.path("status").asText()).isEqualTo("completed");

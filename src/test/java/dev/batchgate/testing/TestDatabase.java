@@ -1,5 +1,8 @@
 package dev.batchgate.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +22,15 @@ public record TestDatabase(String url, String user, String password, String sche
     public static boolean postgres() {
         String url = System.getenv(URL_ENV);
         return url != null && !url.isBlank();
+    }
+
+    /** A fresh store in a temporary directory of its own (for a test that restarts apps on one store). */
+    public static TestDatabase fresh() {
+        try {
+            return fresh(Files.createTempDirectory("batchgate-test-db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestDatabase fresh(Path dir) {

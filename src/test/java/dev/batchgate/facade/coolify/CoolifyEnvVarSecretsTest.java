@@ -14,6 +14,7 @@ import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -92,23 +93,21 @@ class CoolifyEnvVarSecretsTest {
 
     @Test
     void should_fail_the_items_clearly_without_calling_coolify_when_a_restart_lost_the_values() {
-        BatchgateTestApp before = app().start();
-        String batchId;
-        try {
-            batchId = storeUnstartedEnvBatch(before, List.of("app-1", "app-2"));
-        } finally {
-            before.close();
-        }
+        try (TestDatabase database = TestDatabase.fresh()) {
+            String batchId;
+            try (BatchgateTestApp before = app(database).start()) {
+                batchId = storeUnstartedEnvBatch(before, List.of("app-1", "app-2"));
+            }
+            try (BatchgateTestApp after = app(database).start()) {
+                after.awaitFinished(batchId);
+                JsonNode document = after.post("/v1/coolify/get_batch", Map.of("batch_id", batchId)).json();
 
-        try (BatchgateTestApp after = app().with("batchgate.db.url", before.property("batchgate.db.url")).start()) {
-            after.awaitFinished(batchId);
-            JsonNode document = after.post("/v1/coolify/get_batch", Map.of("batch_id", batchId)).json();
-
-            assertThat(document.get("failed").asInt()).isEqualTo(2);
-            assertThat(document.at("/results/0/error").asText()).startsWith("the env var values are gone")
-                    .contains("call batch_update_env_vars again");
-            assertThat(document.at("/results/0/vars_updated").asInt()).isZero();
-            assertThat(coolify.calls("PATCH", "/api/v1/applications/")).isEmpty();
+                assertThat(document.get("failed").asInt()).isEqualTo(2);
+                assertThat(document.at("/results/0/error").asText()).startsWith("the env var values are gone")
+                        .contains("call batch_update_env_vars again");
+                assertThat(document.at("/results/0/vars_updated").asInt()).isZero();
+                assertThat(coolify.calls("PATCH", "/api/v1/applications/")).isEmpty();
+            }
         }
     }
 
@@ -128,7 +127,12 @@ class CoolifyEnvVarSecretsTest {
     }
 
     private BatchgateTestApp app() {
-        return new BatchgateTestApp()
+        return app(null);
+    }
+
+    /** An app on {@code database}, so that a second app is a restart on the same store (null: a fresh store). */
+    private BatchgateTestApp app(TestDatabase database) {
+        return new BatchgateTestApp(database)
                 .with("batchgate.targets.coolify.url", coolify.url())
                 .with("batchgate.targets.coolify.headers.Authorization", "Bearer " + CoolifyStub.TOKEN)
                 .with("batchgate.targets.coolify.rpm", "6000")
@@ -141,7 +145,7 @@ class CoolifyEnvVarSecretsTest {
         try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery(
-                    "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_SCHEMA) = 'PUBLIC'"
+                    "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_SCHEMA) = UPPER(CURRENT_SCHEMA)"
                             + " AND TABLE_TYPE = 'BASE TABLE'")) {
                 while (rows.next()) {
                     tables.add(rows.getString(1));
