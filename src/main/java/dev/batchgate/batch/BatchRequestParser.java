@@ -230,7 +230,7 @@ public final class BatchRequestParser {
                 errors.add(new BadRequestException.FieldError("items[" + index + "].params", index, "params must be an object"));
                 return null;
             }
-            params = (ObjectNode) p;
+            params = p instanceof ObjectNode object ? object : null;
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!name.equals("id") && !name.equals("params")) {
