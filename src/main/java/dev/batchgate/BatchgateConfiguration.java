@@ -12,6 +12,7 @@ import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.batch.ItemSteps;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.dashboard.Dashboard;
@@ -111,12 +112,16 @@ public class BatchgateConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("batchEngine", engine);
         context.getRegistry().bind(MCP_SERVER, mcpServer);
-        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer));
         context.getRegistry().bind("fileDrops", fileDrops);
         context.getRegistry().bind("schedules", schedules);
         LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
-        context.getRegistry().bind("itemExecutor", itemExecutor());
+        ExecutorService items = itemExecutor();
+        context.getRegistry().bind("itemExecutor", items);
+        ItemSteps itemSteps = new ItemSteps(itemRunner, writer, items);
+        context.getRegistry().bind("itemCall", itemSteps.call());
+        context.getRegistry().bind("itemSave", itemSteps.save());
         context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
         context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
                 settings.duration("batchgate.shutdown-timeout", Duration.ofSeconds(30))));
@@ -244,8 +249,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
     private final ExecutorService launcher = Executors.newCachedThreadPool(daemonThreads("batch-"));
 
     /**
-     * Threads for items in flight. Unbounded on purpose: each batch bounds its own items in flight
-     * before it hands one out. Virtual threads where the JVM has them (21+).
+     * Threads for the batch split and for items that wait (retries, checks, awaits, procedures, a full
+     * result queue; a plain call in flight holds none). Unbounded on purpose: each
+     * batch bounds its own items in flight before it hands one out. Virtual threads where the JVM has
+     * them (21+).
      */
     static ExecutorService itemExecutor() {
         if (Runtime.version().feature() >= 21) {
