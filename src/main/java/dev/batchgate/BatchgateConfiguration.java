@@ -9,6 +9,7 @@ import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
 import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.CallerRunsExecutor;
 import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
@@ -119,6 +120,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         ExecutorService items = itemExecutor();
         context.getRegistry().bind("itemExecutor", items);
+        context.getRegistry().bind("splitExecutor", new CallerRunsExecutor());
         ItemSteps itemSteps = new ItemSteps(itemRunner, writer, items);
         context.getRegistry().bind("itemCall", itemSteps.call());
         context.getRegistry().bind("itemSave", itemSteps.save());
@@ -249,8 +251,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
     private final ExecutorService launcher = Executors.newCachedThreadPool(daemonThreads("batch-"));
 
     /**
-     * Threads for the batch split and for items that wait (retries, checks, awaits, procedures, a full
-     * result queue; a plain call in flight holds none). Unbounded on purpose: each
+     * Threads for items that wait (retries, checks, awaits, procedures, a full result queue; a plain
+     * call in flight holds none) and for each batch once a phase is done. Unbounded on purpose: each
      * batch bounds its own items in flight before it hands one out. Virtual threads where the JVM has
      * them (21+).
      */
