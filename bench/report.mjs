@@ -36,7 +36,7 @@ if (baselines.length) {
 }
 
 const measured = of('batchgate').filter((r) => !/warmup/.test(r.label));
-const throughput = measured.filter((r) => r.label === 'sync' || r.label === 'async');
+const throughput = measured.filter((r) => ['cold', 'sync', 'async'].includes(r.label));
 if (throughput.length) {
   console.log(`\n-- batchgate (${throughput[0].java ?? 'java ?'}); items/s end to end (server-side in brackets)`);
   for (const r of throughput) {
@@ -81,6 +81,37 @@ for (const r of of('probe')) {
     + `p50 ${fmt(r.getP50Ms, 2)} ms, p99 ${fmt(r.getP99Ms, 2)} ms, max ${fmt(r.getMaxMs, 2)} ms`
     + `${r.getErrors ? `, ${r.getErrors} errors` : ''}; batch ${r.batchStatus}${r.finished ? '' : ' (probe stopped at its time limit)'}`
     + `, ${fmt(r.serverItemsPerSec)} items/s`);
+}
+
+for (const r of of('filedrop')) {
+  console.log(`\n-- file drop: ${r.n} lines in ${r.seconds} s (${fmt(r.itemsPerSec)} items/s, cpu ${fmt(r.cpuMsPerItem, 3)} ms/item), `
+    + `batch ${r.status}, ${r.succeeded ?? '–'} succeeded`);
+}
+
+// Issue 10's targets, each from this run's own figures.
+const checks = [];
+const wrkRate = of('wrk')[0]?.itemsPerSec;
+const nodeRate = of('client').find((c) => c.client === 'node-fetch')?.itemsPerSec;
+for (const r of throughput.filter((t) => t.label !== 'cold')) {
+  if (wrkRate) checks.push([`${r.label}: ≥ 0.12 × wrk (goal 0.25)`, r.itemsPerSec / wrkRate, r.itemsPerSec / wrkRate >= 0.12]);
+  if (nodeRate) checks.push([`${r.label}: ≥ 3 × node-fetch`, r.itemsPerSec / nodeRate, r.itemsPerSec / nodeRate >= 3]);
+}
+for (const r of measured.filter((m) => m.makespanMs !== undefined)) {
+  checks.push([`makespan ≤ ${r.makespanBoundMs} ms`, r.makespanMs, r.makespanOk]);
+}
+for (const r of of('rpm')) {
+  checks.push(['rpm: achieved ≥ 0.98 × rpm', r.achievedRatio, r.achievedRatio >= 0.98]);
+  checks.push([`rpm: no 60 s window over ${r.rpm}`, r.max60s, r.windowOk]);
+}
+for (const r of of('filedrop')) {
+  checks.push([`file drop: ${r.n} items complete at -Xmx256m`, r.succeeded, r.succeeded === r.n]);
+}
+for (const r of of('probe')) {
+  checks.push(['probe: GET /v1/batches/{id} p99 < 20 ms', r.getP99Ms, r.getP99Ms < 20 && r.finished]);
+}
+if (checks.length) {
+  console.log('\n-- targets (issue 10)');
+  for (const [name, value, ok] of checks) console.log(`${pad(name, 44)}${fmt(value, 3).padStart(10)}  ${ok ? 'PASS' : 'FAIL'}`);
 }
 
 const notes = of('note');

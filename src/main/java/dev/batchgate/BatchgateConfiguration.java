@@ -9,9 +9,11 @@ import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
 import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.CallerRunsExecutor;
 import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.batch.ItemSteps;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.dashboard.Dashboard;
@@ -111,12 +113,17 @@ public class BatchgateConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("batchEngine", engine);
         context.getRegistry().bind(MCP_SERVER, mcpServer);
-        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer, itemRunner));
+        context.getRegistry().bind("batchFlow", new BatchFlow(store, writer));
         context.getRegistry().bind("fileDrops", fileDrops);
         context.getRegistry().bind("schedules", schedules);
         LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
-        context.getRegistry().bind("itemExecutor", itemExecutor());
+        ExecutorService items = itemExecutor();
+        context.getRegistry().bind("itemExecutor", items);
+        context.getRegistry().bind("splitExecutor", new CallerRunsExecutor());
+        ItemSteps itemSteps = new ItemSteps(itemRunner, writer, items);
+        context.getRegistry().bind("itemCall", itemSteps.call());
+        context.getRegistry().bind("itemSave", itemSteps.save());
         context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
         context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
                 settings.duration("batchgate.shutdown-timeout", Duration.ofSeconds(30))));
@@ -244,8 +251,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
     private final ExecutorService launcher = Executors.newCachedThreadPool(daemonThreads("batch-"));
 
     /**
-     * Threads for items in flight. Unbounded on purpose: each batch bounds its own items in flight
-     * before it hands one out. Virtual threads where the JVM has them (21+).
+     * Threads for items that wait (retries, checks, awaits, procedures, a full result queue; a plain
+     * call in flight holds none) and for each batch once a phase is done. Unbounded on purpose: each
+     * batch bounds its own items in flight before it hands one out. Virtual threads where the JVM has
+     * them (21+).
      */
     static ExecutorService itemExecutor() {
         if (Runtime.version().feature() >= 21) {

@@ -2,7 +2,6 @@ package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
-import dev.batchgate.security.SecretMasker;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The beans the batch routes call ({@code routes/batch-run.camel.yaml}): start a run, enter its
  * phases one after another (checks, stages, rollback: {@link PhasePlan}), hand out the items of the
- * current phase one exchange each, run and record an item, and finish the run.
+ * current phase one exchange each, and finish the run (an item's own steps are {@link ItemSteps}).
  */
 public final class BatchFlow {
 
@@ -38,12 +37,10 @@ public final class BatchFlow {
 
     private final JobStore store;
     private final ResultWriter writer;
-    private final ItemRunner runner;
 
-    public BatchFlow(JobStore store, ResultWriter writer, ItemRunner runner) {
+    public BatchFlow(JobStore store, ResultWriter writer) {
         this.store = store;
         this.writer = writer;
-        this.runner = runner;
     }
 
     public void start(Exchange exchange) {
@@ -184,36 +181,6 @@ public final class BatchFlow {
         return RollbackPlanner.decide(ItemStatus.fromWire(row.status()),
                 row.resultJson() == null ? null : Json.read(row.resultJson()),
                 run.plan().isChain() || operations.size() != 1 ? null : operations.get(0));
-    }
-
-    public ItemResult runItem(Exchange exchange) {
-        BatchRun run = runOf(exchange);
-        WorkItem work = exchange.getMessage().getBody(WorkItem.class);
-        run.itemStarted(work.from());
-        return runner.run(run, work);
-    }
-
-    /**
-     * Queues the result for the store (the writer commits results in batches). A passed check leaves
-     * nothing to store; an item cut short by a shutdown gets no result: it stays pending and runs
-     * again after the restart.
-     */
-    public void saveResult(Exchange exchange) {
-        BatchRun run = runOf(exchange);
-        ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-        if (result.status() == ItemStatus.CANCELLED && run.isShuttingDown()) {
-            return;
-        }
-        PhasePlan.Phase phase = run.phase();
-        if (!phase.storesResult(result.status())) {
-            return;
-        }
-        ItemStatus after = phase.statusAfter(result.status());
-        int stage = phase.stageAfter(result.status());
-        ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
-        // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
-        writer.write(new JobStore.ResultRow(run.id(), result.index(), after.wire(), SecretMasker.mask(stored.toJson().toString()),
-                stage == phase.stage() ? null : stage));
     }
 
     /** An item whose processing threw is a failed item (a failed rollback in the rollback phase), never a failed batch. */

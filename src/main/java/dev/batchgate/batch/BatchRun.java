@@ -398,6 +398,11 @@ public final class BatchRun {
         return control.acquire(limiter, id);
     }
 
+    /** {@link #acquire} without waiting: completes with the permit, or null when the current phase stops first. */
+    CompletableFuture<RateLimiter.Permit> acquireAsync(RateLimiter limiter) {
+        return control.acquireAsync(limiter, id);
+    }
+
     /** Sleeps unless the current phase stops first; true when the full time passed. */
     public boolean pause(Duration duration) {
         return control.pause(duration);

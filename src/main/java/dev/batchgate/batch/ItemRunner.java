@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +55,30 @@ public final class ItemRunner {
         };
     }
 
+    /**
+     * {@link #run(BatchRun, WorkItem)} without holding a thread for the usual item: one plain call,
+     * no check, await, chain or procedure. Every other item runs on {@code blocking}.
+     */
+    public CompletableFuture<ItemResult> runAsync(BatchRun run, WorkItem work, Executor blocking) {
+        OperationConfig op = plainCall(run);
+        if (op == null) {
+            return CompletableFuture.supplyAsync(() -> run(run, work), blocking);
+        }
+        return steps.callOnly(run, work.item(), op, blocking);
+    }
+
+    /** The operation when the current phase runs it as one plain call per item, else null. */
+    private OperationConfig plainCall(BatchRun run) {
+        List<String> operations = run.spec().operations();
+        if (run.phase().kind() != PhasePlan.Kind.RUN || run.plan().isChain() || operations.size() != 1
+                || procedures.containsKey(run.spec().target() + "/" + operations.get(0))
+                || procedures.containsKey(run.spec().target() + "/*")) {
+            return null;
+        }
+        OperationConfig op = run.target().config().operation(operations.get(0));
+        return op == null || op.check() != null || op.await() != null ? null : op;
+    }
+
     /** Runs {@code operation} on {@code target} with {@code procedure} instead of one configured call. */
     public void registerProcedure(String target, String operation, ItemProcedure procedure) {
         procedures.put(target + "/" + operation, procedure);
@@ -88,51 +114,126 @@ public final class ItemRunner {
 
     /** Makes one resolved request to the batch's target, with the same limiter, retries and stop handling. */
     public Attempts call(BatchRun run, ResolvedRequest request) {
-        TargetConfig target = run.target().config();
-        RateLimiter limiter = run.target().limiter();
-        long start = System.nanoTime();
-        int attempts = 0;
-        int retriesUsed = 0;
-        CallOutcome outcome = null;
-        while (true) {
-            long waitStart = System.nanoTime();
-            RateLimiter.Permit permit = run.acquire(limiter);
+        return callFrom(run, request, new Call(System.nanoTime()));
+    }
+
+    /**
+     * {@link #call} whose first attempt holds no thread while it waits for its permit and its answer;
+     * when that attempt must be followed by another (a retry, a 429), the rest runs on {@code blocking}.
+     */
+    CompletableFuture<Attempts> callAsync(BatchRun run, ResolvedRequest request, Executor blocking) {
+        Call call = new Call(System.nanoTime());
+        return run.acquireAsync(run.target().limiter()).thenCompose(permit -> {
             if (permit == null) {
-                return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
+                return CompletableFuture.completedFuture(call.cancelled());
             }
-            long callStart = System.nanoTime();
-            observer.permitGranted(target.name(), callStart - waitStart);
-            attempts++;
+            return attempt(run, request, permit, call, call.start).thenCompose(outcome -> {
+                Attempts done = call.settledAt(outcome);
+                return done != null ? CompletableFuture.completedFuture(done)
+                        : CompletableFuture.supplyAsync(() -> callFrom(run, request, call), blocking);
+            });
+        });
+    }
+
+    /** The attempts of one call so far. */
+    private static final class Call {
+        final long start;
+        int attempts;
+        int retriesUsed;
+        CallOutcome outcome;
+
+        Call(long start) {
+            this.start = start;
+        }
+
+        /** The call's end when {@code last} ends it (a success, a failure that is final), else null. */
+        Attempts settledAt(CallOutcome last) {
+            outcome = last;
+            return switch (last.kind()) {
+                case SUCCEEDED -> new Attempts(ItemStatus.SUCCEEDED, last, attempts, elapsedMs(start));
+                case FAILED -> new Attempts(ItemStatus.FAILED, last, attempts, elapsedMs(start));
+                case RATE_LIMITED, RETRYABLE -> null;
+            };
+        }
+
+        Attempts cancelled() {
+            return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
+        }
+
+        Attempts failed() {
+            return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
+        }
+    }
+
+    /** Goes on with {@code call} until it succeeds, fails for good, runs out of retries or the batch stops. */
+    private Attempts callFrom(BatchRun run, ResolvedRequest request, Call call) {
+        while (true) {
+            if (call.outcome != null) {
+                Attempts end = waitBeforeNextAttempt(run, call);
+                if (end != null) {
+                    return end;
+                }
+            }
+            long waitStart = System.nanoTime();
+            RateLimiter.Permit permit = run.acquire(run.target().limiter());
+            if (permit == null) {
+                return call.cancelled();
+            }
+            Attempts done = call.settledAt(attempt(run, request, permit, call, waitStart).join());
+            if (done != null) {
+                return done;
+            }
+        }
+    }
+
+    /**
+     * After a 429 (the whole target pauses; no retry used up) or a retryable failure (backoff): null
+     * when another attempt follows, else how the call ends.
+     */
+    private static Attempts waitBeforeNextAttempt(BatchRun run, Call call) {
+        TargetConfig target = run.target().config();
+        CallOutcome outcome = call.outcome;
+        if (outcome.kind() == CallOutcome.Kind.RATE_LIMITED) {
+            run.target().limiter().pause(outcome.retryAfter() != null ? outcome.retryAfter()
+                    : backoff(target.retryDelay(), call.retriesUsed));
+            return null;
+        }
+        if (run.isShuttingDown()) {
+            // not a verdict on the item: it stays pending and runs again after the restart
+            return call.cancelled();
+        }
+        if (call.retriesUsed >= target.retries()) {
+            return call.failed();
+        }
+        return run.pause(retryDelay(backoff(target.retryDelay(), call.retriesUsed++), outcome.retryAfter())) ? null : call.cancelled();
+    }
+
+    /** One attempt under {@code permit}: the permit goes back once the answer (or the failure) is in. */
+    private CompletableFuture<CallOutcome> attempt(BatchRun run, ResolvedRequest request, RateLimiter.Permit permit, Call call,
+                                                   long waitStart) {
+        TargetConfig target = run.target().config();
+        long callStart = System.nanoTime();
+        observer.permitGranted(target.name(), callStart - waitStart);
+        call.attempts++;
+        CompletableFuture<CallOutcome> outcome;
+        try {
+            outcome = caller.call(request, target.timeout());
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
+        return outcome.whenComplete((answer, failure) -> {
             try {
-                outcome = caller.call(request, target.timeout()).join();
-                recordHealth(limiter, outcome);
+                if (answer != null) {
+                    recordHealth(run.target().limiter(), answer);
+                }
             } finally {
                 permit.release();
             }
-            observer.called(target.name(), outcome, System.nanoTime() - callStart);
-            switch (outcome.kind()) {
-                case SUCCEEDED -> {
-                    return new Attempts(ItemStatus.SUCCEEDED, outcome, attempts, elapsedMs(start));
-                }
-                case FAILED -> {
-                    return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
-                }
-                case RATE_LIMITED -> limiter.pause(outcome.retryAfter() != null ? outcome.retryAfter()
-                        : backoff(target.retryDelay(), retriesUsed));
-                case RETRYABLE -> {
-                    if (run.isShuttingDown()) {
-                        // not a verdict on the item: it stays pending and runs again after the restart
-                        return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
-                    }
-                    if (retriesUsed >= target.retries()) {
-                        return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
-                    }
-                    if (!run.pause(retryDelay(backoff(target.retryDelay(), retriesUsed++), outcome.retryAfter()))) {
-                        return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
-                    }
-                }
+            if (answer != null) {
+                observer.called(target.name(), answer, System.nanoTime() - callStart);
             }
-        }
+        });
     }
 
     /** Feeds the target's circuit breaker (and its rate recovery after a 429) before the permit is handed back. */

@@ -3,7 +3,6 @@ package dev.batchgate.batch;
 import dev.batchgate.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -51,41 +50,41 @@ final class PhaseControl {
 
     /** Waits for leave to start one call; null when the phase stops first (a permit granted at that moment is handed back). */
     RateLimiter.Permit acquire(RateLimiter limiter, String key) {
-        if (isStopped()) {
-            return null;
-        }
-        CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(key);
-        if (!permit.isDone()) {
-            awaitPermit(permit);
-        }
-        if (!isStopped() && permit.isDone() && !permit.isCancelled()) {
-            return permit.join();
-        }
-        if (!permit.cancel(false)) {
-            permit.join().release();
-        }
-        return null;
+        return acquireAsync(limiter, key).join();
     }
 
     /**
-     * Waits for a permit the limiter did not grant at once; {@link #stop} cancels it. Registered
-     * only while waiting: most permits are granted on the spot, and a wait on anyOf(permit, stopped)
-     * per call added a dependent to the one shared stop signal each time.
+     * Leave to start one call, or null once the phase stops. Most permits are granted on the spot;
+     * one that is waited for is registered, so that {@link #stop} can cancel it.
      */
-    private void awaitPermit(CompletableFuture<RateLimiter.Permit> permit) {
-        waitingPermits.add(permit);
-        try {
-            if (isStopped()) {
-                permit.cancel(false);
-            }
-            permit.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (CancellationException | ExecutionException e) {
-            // cancelled by stop(); the limiter never completes a permit exceptionally
-        } finally {
-            waitingPermits.remove(permit);
+    CompletableFuture<RateLimiter.Permit> acquireAsync(RateLimiter limiter, String key) {
+        if (isStopped()) {
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<RateLimiter.Permit> permit = limiter.acquire(key);
+        if (permit.isDone()) {
+            return CompletableFuture.completedFuture(grantedOrNull(permit));
+        }
+        waitingPermits.add(permit);
+        if (isStopped()) {
+            permit.cancel(false);
+        }
+        return permit.handle((granted, cancelled) -> {
+            waitingPermits.remove(permit);
+            return grantedOrNull(permit);
+        });
+    }
+
+    /** The permit, unless the phase stopped meanwhile: then it is handed back (or was cancelled). */
+    private RateLimiter.Permit grantedOrNull(CompletableFuture<RateLimiter.Permit> permit) {
+        if (permit.isCancelled()) {
+            return null;
+        }
+        if (isStopped()) {
+            permit.join().release();
+            return null;
+        }
+        return permit.join();
     }
 
     /** Sleeps unless the phase stops first; true when the full time passed. */

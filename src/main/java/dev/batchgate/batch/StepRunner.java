@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,6 +126,16 @@ final class StepRunner {
     }
 
     /**
+     * {@link #stage} for a plain operation (no check, no await) of a single-operation batch, whose call
+     * holds no thread while it waits for its permit and its answer.
+     */
+    CompletableFuture<ItemResult> callOnly(BatchRun run, BatchItem item, OperationConfig op, Executor blocking) {
+        long start = System.nanoTime();
+        ResolvedRequest request = ItemRunner.resolve(run.id(), run.target().config(), op, item, false);
+        return calls.callAsync(run, request, blocking).thenApply(call -> flat(item, called(op, null, call, start)));
+    }
+
+    /**
      * A transaction's checks phase for one item: every checked operation of the batch, before anything
      * changes. A passed item comes back {@code succeeded} (it stays pending for the run).
      */
@@ -217,17 +229,21 @@ final class StepRunner {
     /** The call, then, when the operation has an await, the polls until it settles. */
     private Step act(BatchRun run, BatchItem item, OperationConfig op, ResolvedRequest request, String rollbackOf, long start) {
         ItemRunner.Attempts call = calls.call(run, request);
-        Integer httpStatus = call.outcome() == null ? null : call.outcome().httpStatus();
-        JsonNode body = call.status() == ItemStatus.SUCCEEDED ? call.outcome().body() : null;
         if (call.status() != ItemStatus.SUCCEEDED || op.await() == null) {
-            return new Step(op.name(), rollbackOf, call.status(), httpStatus, call.attempts(), elapsedMs(start), call.error(),
-                    body, null, null);
+            return called(op, rollbackOf, call, start);
         }
         long actMs = elapsedMs(start);
         Settle settle = await(run, item, op);
         long settleMs = elapsedMs(start);
-        return new Step(op.name(), rollbackOf, settle.status(), httpStatus, call.attempts(), settleMs, settle.error(),
-                settle.response() != null ? settle.response() : body, actMs, settleMs);
+        return new Step(op.name(), rollbackOf, settle.status(), call.outcome().httpStatus(), call.attempts(), settleMs,
+                settle.error(), settle.response() != null ? settle.response() : call.outcome().body(), actMs, settleMs);
+    }
+
+    /** A step that ends with its call (no await, or a call that did not succeed). */
+    private static Step called(OperationConfig op, String rollbackOf, ItemRunner.Attempts call, long start) {
+        return new Step(op.name(), rollbackOf, call.status(), call.outcome() == null ? null : call.outcome().httpStatus(),
+                call.attempts(), elapsedMs(start), call.error(),
+                call.status() == ItemStatus.SUCCEEDED ? call.outcome().body() : null, null, null);
     }
 
     /**

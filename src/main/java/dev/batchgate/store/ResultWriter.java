@@ -71,6 +71,18 @@ public final class ResultWriter implements AutoCloseable {
         }
     }
 
+    /** Queues one result if there is room now (false, and nothing queued, otherwise): for threads that must not wait. */
+    public boolean tryWrite(JobStore.ResultRow row) {
+        if (!room.tryAcquire()) {
+            return false;
+        }
+        synchronized (this) {
+            enqueued++;
+        }
+        queue.add(row);
+        return true;
+    }
+
     /** Returns once every result queued before this call is committed. */
     public void flush() {
         long target;

@@ -1,0 +1,117 @@
+package dev.batchgate.batch;
+
+import dev.batchgate.security.SecretMasker;
+import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The steps of the item-run route ({@code routes/batch-run.camel.yaml}), asynchronous: an item whose
+ * call is in flight holds no thread. A thread per item in flight, parked until its answer came, cost
+ * more CPU on Java 17 than the rest of the item. A plain call's answer arrives on the HTTP client's
+ * event loop, which then records the item; anything that may wait (a full result queue, a retry, a
+ * check, an await, a procedure) runs on {@code blocking} instead.
+ */
+public final class ItemSteps {
+
+    private final ItemRunner runner;
+    private final ResultWriter writer;
+    private final Executor blocking;
+
+    public ItemSteps(ItemRunner runner, ResultWriter writer, Executor blocking) {
+        this.runner = runner;
+        this.writer = writer;
+        this.blocking = blocking;
+    }
+
+    /** {@code item-call}: the current phase for one item; the body becomes its {@link ItemResult}. */
+    public AsyncProcessor call() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                BatchRun run = runOf(exchange);
+                WorkItem work = exchange.getMessage().getBody(WorkItem.class);
+                CompletableFuture<ItemResult> result;
+                try {
+                    run.itemStarted(work.from());
+                    result = runner.runAsync(run, work, blocking);
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                    callback.done(true);
+                    return true;
+                }
+                if (result.isDone()) {
+                    setResult(exchange, result);
+                    callback.done(true);
+                    return true;
+                }
+                result.whenComplete((r, e) -> {
+                    setResult(exchange, result);
+                    callback.done(false);
+                });
+                return false;
+            }
+        };
+    }
+
+    /**
+     * {@code item-save}: queues the result for the store (the writer commits results in batches). A
+     * passed check leaves nothing to store; an item cut short by a shutdown gets no result: it stays
+     * pending and runs again after the restart.
+     */
+    public AsyncProcessor save() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                JobStore.ResultRow row = resultRow(runOf(exchange), exchange.getMessage().getBody(ItemResult.class));
+                if (row == null || writer.tryWrite(row)) {
+                    callback.done(true);
+                    return true;
+                }
+                blocking.execute(() -> {
+                    try {
+                        writer.write(row);
+                    } catch (RuntimeException e) {
+                        exchange.setException(e);
+                    }
+                    callback.done(false);
+                });
+                return false;
+            }
+        };
+    }
+
+    private static JobStore.ResultRow resultRow(BatchRun run, ItemResult result) {
+        if (result.status() == ItemStatus.CANCELLED && run.isShuttingDown()) {
+            return null;
+        }
+        PhasePlan.Phase phase = run.phase();
+        if (!phase.storesResult(result.status())) {
+            return null;
+        }
+        ItemStatus after = phase.statusAfter(result.status());
+        int stage = phase.stageAfter(result.status());
+        ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
+        // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
+        return new JobStore.ResultRow(run.id(), result.index(), after.wire(), SecretMasker.mask(stored.toJson().toString()),
+                stage == phase.stage() ? null : stage);
+    }
+
+    private static void setResult(Exchange exchange, CompletableFuture<ItemResult> result) {
+        try {
+            exchange.getMessage().setBody(result.join());
+        } catch (CompletionException e) {
+            exchange.setException(e.getCause());
+        }
+    }
+
+    private static BatchRun runOf(Exchange exchange) {
+        return exchange.getProperty(BatchFlow.RUN_PROPERTY, BatchRun.class);
+    }
+}

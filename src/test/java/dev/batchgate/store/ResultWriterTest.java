@@ -1,0 +1,53 @@
+package dev.batchgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ResultWriterTest {
+
+    private JobStore store;
+    private ResultWriter writer;
+
+    @BeforeEach
+    void createBatch() {
+        store = new JobStore("jdbc:h2:mem:writer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        store.createBatch(new BatchRecord("b-1", "svc", "start", "{}", "running", null, 2, BatchRecord.Counts.ZERO,
+                "api", null, 0L, null, null, null), IntStream.range(0, 2)
+                .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, "pending", null)).iterator(), null);
+        writer = new ResultWriter(store, 1);
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+        store.close();
+    }
+
+    @Test
+    void should_refuse_a_result_without_waiting_when_max_unwritten_results_are_not_committed() throws Exception {
+        try (Connection blocker = store.dataSource().getConnection(); Statement s = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            s.executeUpdate("UPDATE items SET status = 'pending' WHERE batch_id = 'b-1' AND idx = 0");
+
+            assertThat(writer.tryWrite(new JobStore.ResultRow("b-1", 0, "succeeded", "{}"))).isTrue();
+            assertThat(writer.tryWrite(new JobStore.ResultRow("b-1", 1, "succeeded", "{}")))
+                    .as("the first result cannot be committed while its row is locked").isFalse();
+
+            blocker.rollback();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> writer.tryWrite(new JobStore.ResultRow("b-1", 1, "failed", "{}")));
+        writer.flush();
+
+        assertThat(store.countByStatus("b-1")).containsEntry("succeeded", 1).containsEntry("failed", 1);
+    }
+}
