@@ -30,6 +30,8 @@ public final class RateLimiter {
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Margin on the hard window so that starts observed at the downstream stay within rpm. */
     private static final Duration DEFAULT_WINDOW_GUARD = Duration.ofMillis(250);
+    /** How late a timer may wake on a busy machine; a start later than this after its slot was a wait. */
+    private static final long TIMER_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long RECOVERY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
@@ -268,8 +270,14 @@ public final class RateLimiter {
         if (rpm == null) {
             return;
         }
-        // from the actual start: a start that had to wait (timer late, no free place) never pulls the next one closer
-        nextStart = now + interval();
+        // On a grid while starts keep up: a timer that woke a little late does not push every later start
+        // back, or the rate would fall short by the timers' lateness. A start later than timer jitter (it
+        // waited for a free place, or there was nothing to do) begins a new grid: a wait never pulls
+        // starts closer together.
+        long interval = interval();
+        boolean onGrid = nextStart != Long.MIN_VALUE && now >= nextStart
+                && now - nextStart <= Math.min(interval / 2, TIMER_JITTER_NANOS);
+        nextStart = (onGrid ? nextStart : now) + interval;
         recentStarts.addLast(now);
         while (recentStarts.size() > rpm) {
             recentStarts.pollFirst();

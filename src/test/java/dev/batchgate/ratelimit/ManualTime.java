@@ -21,6 +21,7 @@ final class ManualTime extends AbstractExecutorService implements ScheduledExecu
             Comparator.<Task>comparingLong(t -> t.at).thenComparingLong(t -> t.order));
     private long now;
     private long sequence;
+    private long lateness;
 
     long nanos() {
         return now;
@@ -44,6 +45,11 @@ final class ManualTime extends AbstractExecutorService implements ScheduledExecu
         now = Math.max(now, end);
     }
 
+    /** From now on every task runs {@code late} after its due time, as a busy machine's timers do. */
+    void timersLateBy(Duration late) {
+        lateness = late.toNanos();
+    }
+
     /** Runs {@code action} at {@code now + delay} (the test's own events: releases, new callers). */
     void at(Duration delay, Runnable action) {
         schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -51,7 +57,7 @@ final class ManualTime extends AbstractExecutorService implements ScheduledExecu
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        Task task = new Task(now + unit.toNanos(Math.max(0, delay)), sequence++, command);
+        Task task = new Task(now + unit.toNanos(Math.max(0, delay)) + lateness, sequence++, command);
         due.add(task);
         return task;
     }

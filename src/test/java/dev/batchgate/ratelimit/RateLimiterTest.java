@@ -68,6 +68,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void should_use_the_whole_rate_when_every_timer_fires_late() {
+        RateLimiter limiter = limiter(600, 100);
+        time.timersLateBy(Duration.ofMillis(3));
+        waiters(limiter, "batch", 4000, Duration.ofMillis(10));
+
+        time.advance(Duration.ofMinutes(5));
+
+        // 100 ms apart on average, not 103: a late start does not push all later ones back
+        assertThat(grants).hasSizeGreaterThanOrEqualTo(2990);
+        assertThat(maxInAnyWindow(startTimes(), MINUTE)).isLessThanOrEqualTo(600);
+    }
+
+    @Test
     void should_take_turns_between_batches_when_a_big_batch_came_first() {
         RateLimiter limiter = limiter(600, 1);
         waiters(limiter, "big", 200, Duration.ZERO);
