@@ -57,7 +57,7 @@ for (const h of of('heap')) {
 }
 
 const makespans = [
-  ...of('makespan-reference').map((r) => ({ name: `${r.client} (java ${r.java})`, ...r })),
+  ...of('makespan-reference').map((r) => ({ name: r.java ? `${r.client} (java ${r.java})` : `${r.client} (N at its rate)`, ...r })),
   ...measured.filter((m) => m.makespanMs !== undefined).map((r) => ({ name: 'batchgate', ...r })),
 ];
 if (makespans.length) {
@@ -104,7 +104,7 @@ for (const r of of('rpm')) {
   checks.push([`rpm: no 60 s window over ${r.rpm}`, r.max60s, r.windowOk]);
 }
 for (const r of of('filedrop')) {
-  checks.push([`file drop: ${r.n} items complete at -Xmx256m`, r.succeeded, r.succeeded === r.n]);
+  checks.push(['file drop: every item succeeded', r.succeeded, r.succeeded === r.n]);
 }
 for (const r of of('probe')) {
   checks.push(['probe: GET /v1/batches/{id} p99 < 20 ms', r.getP99Ms, r.getP99Ms < 20 && r.finished]);
