@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -22,6 +24,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class BatchMetrics implements CallObserver {
 
     private final MeterRegistry registry;
+    /** Meters looked up once per target, not per call: building and registering one costs more than recording. */
+    private final Map<String, Timer> permitWaits = new ConcurrentHashMap<>();
+    private final Map<String, Map<CallOutcome.Kind, Timer>> requests = new ConcurrentHashMap<>();
 
     public BatchMetrics(MeterRegistry registry, BatchEngine engine) {
         this.registry = registry;
@@ -40,11 +45,12 @@ public final class BatchMetrics implements CallObserver {
         for (ItemStatus status : statuses) {
             counted.set(status.ordinal(), status.isFinal() ? run.count(status) : 0);
         }
+        Map<ItemStatus, Counter> items = new ConcurrentHashMap<>();
         run.addListener(event -> {
             if (event.item() != null) {
                 ItemStatus status = event.item().status();
                 counted.incrementAndGet(status.ordinal());
-                items(target, operation, status).increment();
+                items.computeIfAbsent(status, st -> items(target, operation, st)).increment();
                 return;
             }
             // items that ended without running (cancelled when the batch stopped) have no event of their own
@@ -52,7 +58,7 @@ public final class BatchMetrics implements CallObserver {
                 int unseen = run.count(status) - counted.get(status.ordinal());
                 if (status.isFinal() && unseen > 0) {
                     counted.addAndGet(status.ordinal(), unseen);
-                    items(target, operation, status).increment(unseen);
+                    items.computeIfAbsent(status, st -> items(target, operation, st)).increment(unseen);
                 }
             }
             Counter.builder("batchgate.batches.finished").description("Batches finished, by final status")
@@ -69,15 +75,18 @@ public final class BatchMetrics implements CallObserver {
 
     @Override
     public void permitGranted(String target, long waitedNanos) {
-        Timer.builder("batchgate.ratelimit.wait").description("Time an attempt waited for the target's rate limit")
-                .tags("target", target).register(registry).record(waitedNanos, TimeUnit.NANOSECONDS);
+        permitWaits.computeIfAbsent(target, t -> Timer.builder("batchgate.ratelimit.wait")
+                        .description("Time an attempt waited for the target's rate limit").tags("target", t).register(registry))
+                .record(waitedNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void called(String target, CallOutcome outcome, long nanos) {
-        Timer.builder("batchgate.downstream.requests").description("Downstream calls (checks and await polls too) and their latency")
-                .tags("target", target, "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        requests.computeIfAbsent(target, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome.kind(), kind -> Timer.builder("batchgate.downstream.requests")
+                        .description("Downstream calls (checks and await polls too) and their latency")
+                        .tags("target", target, "outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (outcome.kind() == CallOutcome.Kind.RATE_LIMITED) {
             Counter.builder("batchgate.downstream.rate.limited").description("429 answers seen from the target")
                     .tags("target", target).register(registry).increment();
