@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ public final class JobStore implements AutoCloseable {
     private static final int INSERT_CHUNK = 1000;
 
     private final HikariDataSource dataSource;
+    private final Jdbc jdbc;
 
     public JobStore(String url, String user, String password) {
         HikariConfig config = new HikariConfig();
@@ -37,6 +37,7 @@ public final class JobStore implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setPoolName("job-store");
         this.dataSource = new HikariDataSource(config);
+        this.jdbc = new Jdbc(dataSource);
         Flyway.configure().dataSource(dataSource).load().migrate();
     }
 
@@ -66,6 +67,11 @@ public final class JobStore implements AutoCloseable {
         return dataSource;
     }
 
+    /** The store's database for the stores beside it (file drops, schedules, LLM usage). */
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);
@@ -76,7 +82,7 @@ public final class JobStore implements AutoCloseable {
 
     /** Stores a new batch, its items and (optionally) its idempotency key in one transaction. */
     public void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency) {
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             insertBatch(c, batch);
             insertItems(c, batch.id(), items);
             if (idempotency != null) {
@@ -95,7 +101,7 @@ public final class JobStore implements AutoCloseable {
 
     /** Appends items to an existing batch (a file read in chunks) and raises its total. */
     public void appendItems(String batchId, List<StoredItem> items) {
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             insertItems(c, batchId, items.iterator());
             try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
                 ps.setInt(1, items.size());
@@ -106,7 +112,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     public Optional<IdempotencyRecord> findIdempotencyKey(String key, long notBefore) {
-        return query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
+        return jdbc.query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
                 ps -> {
                     ps.setString(1, key);
                     ps.setLong(2, notBefore);
@@ -116,11 +122,11 @@ public final class JobStore implements AutoCloseable {
     }
 
     public int deleteIdempotencyKeysBefore(long before) {
-        return update("DELETE FROM idempotency_keys WHERE created_at < ?", ps -> ps.setLong(1, before));
+        return jdbc.update("DELETE FROM idempotency_keys WHERE created_at < ?", ps -> ps.setLong(1, before));
     }
 
     public Optional<BatchRecord> findBatch(String id) {
-        return query("SELECT * FROM batches WHERE id = ?", ps -> ps.setString(1, id), JobStore::batch).stream().findFirst();
+        return jdbc.query("SELECT * FROM batches WHERE id = ?", ps -> ps.setString(1, id), JobStore::batch).stream().findFirst();
     }
 
     /** Newest first. Null filters are ignored. */
@@ -133,7 +139,7 @@ public final class JobStore implements AutoCloseable {
             sql.append(" AND target = ?");
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-        return query(sql.toString(), ps -> {
+        return jdbc.query(sql.toString(), ps -> {
             int i = 1;
             if (status != null) {
                 ps.setString(i++, status);
@@ -147,7 +153,7 @@ public final class JobStore implements AutoCloseable {
 
     public List<BatchRecord> batchesWithStatus(List<String> statuses) {
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        return query("SELECT * FROM batches WHERE status IN (" + marks + ") ORDER BY created_at", ps -> {
+        return jdbc.query("SELECT * FROM batches WHERE status IN (" + marks + ") ORDER BY created_at", ps -> {
             for (int i = 0; i < statuses.size(); i++) {
                 ps.setString(i + 1, statuses.get(i));
             }
@@ -155,14 +161,14 @@ public final class JobStore implements AutoCloseable {
     }
 
     public void markStarted(String id, long startedAt) {
-        update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?", ps -> {
+        jdbc.update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?", ps -> {
             ps.setLong(1, startedAt);
             ps.setString(2, id);
         });
     }
 
     public void finishBatch(String id, String status, String reason, BatchRecord.Counts counts, long finishedAt, ObjectNode extra) {
-        update("UPDATE batches SET status = ?, reason = ?, succeeded = ?, failed = ?, skipped = ?, cancelled = ?, "
+        jdbc.update("UPDATE batches SET status = ?, reason = ?, succeeded = ?, failed = ?, skipped = ?, cancelled = ?, "
                 + "rolled_back = ?, rollback_failed = ?, finished_at = ?, extra = ? WHERE id = ?", ps -> {
                     ps.setString(1, status);
                     ps.setString(2, reason);
@@ -181,7 +187,7 @@ public final class JobStore implements AutoCloseable {
     /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
     public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
+        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
                 + ") AND idx > ? ORDER BY " + indexOrder(statuses.size() == 1) + " LIMIT ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
@@ -198,7 +204,7 @@ public final class JobStore implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE batch_id = ? AND idx = ?")) {
                 for (ResultRow row : rows) {
@@ -230,13 +236,13 @@ public final class JobStore implements AutoCloseable {
     }
 
     public List<StageCount> countByStatusAndStage(String batchId) {
-        return query("SELECT status, stage, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status, stage",
+        return jdbc.query("SELECT status, stage, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status, stage",
                 ps -> ps.setString(1, batchId), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
     }
 
     /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
     public List<StoredItem> itemsAtStage(String batchId, String status, int stage, int afterIndex, int limit) {
-        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? AND stage = ?"
+        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? AND stage = ?"
                 + " AND idx > ? ORDER BY " + indexOrder(true) + " LIMIT ?", ps -> {
                     ps.setString(1, batchId);
                     ps.setString(2, status);
@@ -251,7 +257,7 @@ public final class JobStore implements AutoCloseable {
      * are written when given (a rollback keeps why it started and the stage tallies it started from).
      */
     public void enterPhase(String batchId, String phase, String reason, ObjectNode extra) {
-        update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
+        jdbc.update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
             ps.setString(1, phase);
             ps.setString(2, reason);
             ps.setString(3, extra == null ? null : extra.toString());
@@ -260,14 +266,14 @@ public final class JobStore implements AutoCloseable {
     }
 
     public Optional<String> findPhase(String batchId) {
-        return query("SELECT phase FROM batches WHERE id = ?", ps -> ps.setString(1, batchId), rs -> rs.getString(1))
+        return jdbc.query("SELECT phase FROM batches WHERE id = ?", ps -> ps.setString(1, batchId), rs -> rs.getString(1))
                 .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
     public int markRemaining(String batchId, List<String> fromStatuses, String toStatus) {
         String marks = String.join(",", fromStatuses.stream().map(s -> "?").toList());
-        return update("UPDATE items SET status = ? WHERE batch_id = ? AND status IN (" + marks + ")", ps -> {
+        return jdbc.update("UPDATE items SET status = ? WHERE batch_id = ? AND status IN (" + marks + ")", ps -> {
             int i = 1;
             ps.setString(i++, toStatus);
             ps.setString(i++, batchId);
@@ -279,13 +285,13 @@ public final class JobStore implements AutoCloseable {
 
     public Map<String, Integer> countByStatus(String batchId) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        query("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", ps -> ps.setString(1, batchId),
+        jdbc.query("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", ps -> ps.setString(1, batchId),
                 rs -> counts.put(rs.getString(1), rs.getInt(2)));
         return counts;
     }
 
     public int countItems(String batchId, String status) {
-        return query("SELECT COUNT(*) FROM items WHERE batch_id = ?" + (status == null ? "" : " AND status = ?"), ps -> {
+        return jdbc.query("SELECT COUNT(*) FROM items WHERE batch_id = ?" + (status == null ? "" : " AND status = ?"), ps -> {
             ps.setString(1, batchId);
             if (status != null) {
                 ps.setString(2, status);
@@ -295,7 +301,7 @@ public final class JobStore implements AutoCloseable {
 
     /** A page of items in input order, optionally of one status. */
     public List<StoredItem> items(String batchId, String status, int offset, int limit) {
-        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
                 + (status == null ? "" : " AND status = ?") + " ORDER BY " + indexOrder(status != null) + " LIMIT ? OFFSET ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
@@ -321,7 +327,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     private List<StoredItem> itemsAfter(String batchId, String status, int afterIndex, int limit) {
-        return query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
+        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
                 + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY " + indexOrder(status != null) + " LIMIT ?", ps -> {
                     int i = 1;
                     ps.setString(i++, batchId);
@@ -343,10 +349,10 @@ public final class JobStore implements AutoCloseable {
     }
 
     public int deleteFinishedBefore(long before) {
-        List<String> ids = query("SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?",
+        List<String> ids = jdbc.query("SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?",
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
-            inTransaction(c -> {
+            jdbc.inTransaction(c -> {
                 for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
                         "DELETE FROM batches WHERE id = ?")) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -432,59 +438,5 @@ public final class JobStore implements AutoCloseable {
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
-    }
-
-    @FunctionalInterface
-    private interface SqlWork {
-        void run(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private void inTransaction(SqlWork work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    private int update(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
     }
 }

@@ -1,16 +1,14 @@
 package dev.batchgate.trigger.file;
 
-import dev.batchgate.store.StoreException;
+import dev.batchgate.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * The job-store side of file drops ({@code file_drops}, migration V4): which batch a file became and
@@ -27,15 +25,15 @@ final class FileDropStore {
     record Drop(String batchId, String sourceName, String workPath, String state) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
-    FileDropStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    FileDropStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** Marks the new (empty, pending) batch as being filled from {@code workPath}. */
     void beginReading(String batchId, String sourceName, String workPath) {
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             execute(c, "UPDATE batches SET extra = ? WHERE id = ?", "{\"filling\":true}", batchId);
             execute(c, "INSERT INTO file_drops (batch_id, source_name, work_path, state, created_at) VALUES (?,?,?,?,?)",
                     batchId, sourceName, workPath, READING, System.currentTimeMillis());
@@ -44,19 +42,19 @@ final class FileDropStore {
 
     /** Every item is stored: the batch may run. */
     void finishReading(String batchId) {
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             execute(c, "UPDATE batches SET extra = NULL WHERE id = ?", batchId);
             execute(c, "UPDATE file_drops SET state = ? WHERE batch_id = ?", QUEUED, batchId);
         });
     }
 
     void markWritten(String batchId) {
-        inTransaction(c -> execute(c, "UPDATE file_drops SET state = ? WHERE batch_id = ?", WRITTEN, batchId));
+        jdbc.inTransaction(c -> execute(c, "UPDATE file_drops SET state = ? WHERE batch_id = ?", WRITTEN, batchId));
     }
 
     /** A rejected file leaves no batch behind: it never started and nobody was told its id. */
     void deleteRejected(String batchId) {
-        inTransaction(c -> {
+        jdbc.inTransaction(c -> {
             execute(c, "DELETE FROM file_drops WHERE batch_id = ?", batchId);
             execute(c, "DELETE FROM items WHERE batch_id = ?", batchId);
             execute(c, "DELETE FROM batches WHERE id = ?", batchId);
@@ -68,8 +66,9 @@ final class FileDropStore {
      * never started, with no file drop row. Their file is read again from the start.
      */
     int deleteOrphans() {
-        List<String> orphans = query("SELECT id FROM batches b WHERE b.trigger_name LIKE 'file:%' AND b.status = 'pending' "
-                + "AND b.total = 0 AND NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id)", List.of());
+        List<String> orphans = jdbc.query("SELECT id FROM batches b WHERE b.trigger_name LIKE 'file:%' AND b.status = 'pending' "
+                + "AND b.total = 0 AND NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id)", ps -> {
+                }, rs -> rs.getString(1));
         orphans.forEach(this::deleteRejected);
         return orphans.size();
     }
@@ -98,70 +97,16 @@ final class FileDropStore {
             args.add(batchId);
             args.addAll(slice);
             String marks = String.join(",", slice.stream().map(k -> "?").toList());
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT item_key, idx FROM items WHERE batch_id = ? AND item_key IN ("
-                         + marks + ")")) {
-                bind(ps, args.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), rs.getInt(2));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new StoreException(e);
-            }
+            jdbc.query("SELECT item_key, idx FROM items WHERE batch_id = ? AND item_key IN (" + marks + ")",
+                    ps -> bind(ps, args.toArray()), rs -> Map.entry(rs.getString(1), rs.getInt(2)))
+                    .forEach(row -> found.put(row.getKey(), row.getValue()));
         }
         return found;
     }
 
     private List<Drop> drops(String sql, String arg) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Drop> drops = new ArrayList<>();
-                while (rs.next()) {
-                    drops.add(new Drop(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-                return drops;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    private List<String> query(String sql, List<Object> args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                List<String> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        void run(Connection c) throws SQLException;
-    }
-
-    private void inTransaction(Work work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return jdbc.query(sql, ps -> ps.setString(1, arg),
+                rs -> new Drop(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     private static void execute(Connection c, String sql, Object... args) throws SQLException {

@@ -72,7 +72,7 @@ public final class FileDrops {
 
     public FileDrops(BatchEngine engine, Path inbox, Path outbox, int chunkItems, long maxRequestBytes) {
         this.engine = engine;
-        this.drops = new FileDropStore(engine.store().dataSource());
+        this.drops = new FileDropStore(engine.store().jdbc());
         this.inbox = inbox;
         this.outbox = new Outbox(outbox);
         this.requests = new BatchRequestParser(engine.targets(), Integer.MAX_VALUE);
