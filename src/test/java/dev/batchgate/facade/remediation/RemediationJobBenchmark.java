@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Not a test: submits one remediation job of {@code devices} × {@code lines}-line config pairs to a running
- * batchgate through the seed's API, polls it like the seed's client (every 500 ms here) until it ends, fetches
+ * batchgate through the seed's API, polls it like the seed's client (every 500 ms here) until it ends (30 minutes at most), fetches
  * the results, and prints what it measured. Run by {@code bench/remediation.sh}, which starts the jar at
  * {@code -Xmx512m}.
  *
@@ -28,6 +28,8 @@ import java.util.Locale;
 public final class RemediationJobBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration MAX_JOB_TIME = Duration.ofMinutes(30);
 
     private RemediationJobBenchmark() {
     }
@@ -53,9 +55,14 @@ public final class RemediationJobBenchmark {
             }
             String jobId = JSON.readTree(created.body()).path("job_id").asText();
 
+            // polled like the seed's client does it (this runs on batchgate.jar's classpath: no Awaitility here)
+            long deadline = System.nanoTime() + MAX_JOB_TIME.toNanos();
             JsonNode status;
             do {
-                Thread.sleep(500);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("job " + jobId + " did not end within " + MAX_JOB_TIME);
+                }
+                Thread.sleep(POLL.toMillis());
                 status = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/batch/jobs/" + jobId)).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
             } while (!status.path("status").asText().equals("completed") && !status.path("status").asText().equals("failed"));
