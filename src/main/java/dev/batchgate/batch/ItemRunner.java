@@ -71,8 +71,7 @@ public final class ItemRunner {
     private OperationConfig plainCall(BatchRun run) {
         List<String> operations = run.spec().operations();
         if (run.phase().kind() != PhasePlan.Kind.RUN || run.plan().isChain() || operations.size() != 1
-                || procedures.containsKey(run.spec().target() + "/" + operations.get(0))
-                || procedures.containsKey(run.spec().target() + "/*")) {
+                || procedureFor(run) != null) {
             return null;
         }
         OperationConfig op = run.target().config().operation(operations.get(0));
@@ -91,15 +90,15 @@ public final class ItemRunner {
 
     /** Runs a plain or composite batch's operations on one item: each step checked, called and awaited in order. */
     public ItemResult run(BatchRun run, BatchItem item) {
+        ItemProcedure procedure = procedureFor(run);
+        return procedure != null ? procedure.run(run, item) : steps.stage(run, item, run.spec().operations(), null);
+    }
+
+    /** The procedure registered for the batch's single operation, else for its whole target, else null. */
+    private ItemProcedure procedureFor(BatchRun run) {
         List<String> operations = run.spec().operations();
         ItemProcedure procedure = operations.size() == 1 ? procedures.get(run.spec().target() + "/" + operations.get(0)) : null;
-        if (procedure == null) {
-            procedure = procedures.get(run.spec().target() + "/*");
-        }
-        if (procedure != null) {
-            return procedure.run(run, item);
-        }
-        return steps.stage(run, item, operations, null);
+        return procedure != null ? procedure : procedures.get(run.spec().target() + "/*");
     }
 
     /**
