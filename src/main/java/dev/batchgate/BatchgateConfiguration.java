@@ -49,6 +49,7 @@ import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,8 +81,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
         SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
-        // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry
-        Vertx vertx = Vertx.vertx();
+        // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry.
+        // Native epoll where there is one: fewer syscalls per call, and timers to the microsecond, not the ms.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO");
         context.getRegistry().bind("vertx", vertx);
 
         JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),

@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * ({@code batchgate.store.max-unwritten-results}): {@link #write} waits for room. That bound is what
  * a crash can lose (those items run again after a restart), and it makes a slow store slow the items
  * down instead of filling the heap.
+ * <p>
+ * Between commits the writer sleeps until the next one is due; a result wakes it only when it fills
+ * a batch. Woken by every result, the writer thread took half as much CPU per item as everything else.
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -32,6 +36,8 @@ public final class ResultWriter implements AutoCloseable {
     private final BlockingQueue<JobStore.ResultRow> queue;
     private final Semaphore room;
     private final int maxUnwritten;
+    /** Rows in one commit: a full batch is committed without waiting for the commit interval. */
+    private final int fullBatch;
     private final Thread thread;
     private long enqueued;
     private long written;
@@ -47,6 +53,7 @@ public final class ResultWriter implements AutoCloseable {
         }
         this.store = store;
         this.maxUnwritten = maxUnwritten;
+        this.fullBatch = Math.min(MAX_ROWS_PER_WRITE, maxUnwritten);
         this.queue = new ArrayBlockingQueue<>(maxUnwritten);
         this.room = new Semaphore(maxUnwritten);
         this.thread = new Thread(this::loop, "result-writer");
@@ -66,6 +73,7 @@ public final class ResultWriter implements AutoCloseable {
                 enqueued++;
             }
             queue.put(row);
+            wakeWriterIfFull();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a result", e);
@@ -81,7 +89,15 @@ public final class ResultWriter implements AutoCloseable {
             enqueued++;
         }
         queue.add(row);
+        wakeWriterIfFull();
         return true;
+    }
+
+    /** Uncommitted results are queued or gathered by the writer; once they fill a batch, it need not sleep on. */
+    private void wakeWriterIfFull() {
+        if (maxUnwritten - room.availablePermits() >= fullBatch) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Returns once every result queued before this call is committed. */
@@ -133,17 +149,12 @@ public final class ResultWriter implements AutoCloseable {
      * returns early once the batch is full, and a batch of {@code maxUnwritten} rows is full: every
      * writer is waiting for this commit then.
      */
-    private void gatherUntil(List<JobStore.ResultRow> rows, long deadline) throws InterruptedException {
-        int full = Math.min(MAX_ROWS_PER_WRITE, maxUnwritten);
-        queue.drainTo(rows, full - rows.size());
+    private void gatherUntil(List<JobStore.ResultRow> rows, long deadline) {
+        queue.drainTo(rows, fullBatch - rows.size());
         long left;
-        while (rows.size() < full && running && (left = deadline - System.nanoTime()) > 0) {
-            JobStore.ResultRow next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            rows.add(next);
-            queue.drainTo(rows, full - rows.size());
+        while (rows.size() < fullBatch && running && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            queue.drainTo(rows, fullBatch - rows.size());
         }
     }
 
@@ -166,6 +177,7 @@ public final class ResultWriter implements AutoCloseable {
     public void close() {
         flush();
         running = false;
+        LockSupport.unpark(thread);
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -50,4 +50,22 @@ class ResultWriterTest {
 
         assertThat(store.countByStatus("b-1")).containsEntry("succeeded", 1).containsEntry("failed", 1);
     }
+
+    @Test
+    void should_commit_every_result_when_writers_keep_filling_the_queue() throws Exception {
+        int items = 500;
+        store.createBatch(new BatchRecord("b-2", "svc", "start", "{}", "running", null, items, BatchRecord.Counts.ZERO,
+                "api", null, 0L, null, null, null), IntStream.range(0, items)
+                .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, "pending", null)).iterator(), null);
+        try (ResultWriter small = new ResultWriter(store, 8)) {
+            Thread other = new Thread(() -> IntStream.range(0, items / 2)
+                    .forEach(i -> small.write(new JobStore.ResultRow("b-2", i, "succeeded", "{}"))));
+            other.start();
+            IntStream.range(items / 2, items).forEach(i -> small.write(new JobStore.ResultRow("b-2", i, "failed", "{}")));
+            other.join();
+            small.flush();
+        }
+
+        assertThat(store.countByStatus("b-2")).containsEntry("succeeded", items / 2).containsEntry("failed", items / 2);
+    }
 }
