@@ -345,7 +345,12 @@ public final class BatchRun {
         control.enter();
     }
 
-    /** An item handed out starts running (Camel may hold one a moment before it does). */
+    /** A call slot for an item handed out: completes when the item may start (see {@link InFlightGate}). */
+    CompletableFuture<Void> callSlot() {
+        return control.callSlot();
+    }
+
+    /** An item handed out starts running (it may wait for a call slot before it does). */
     void itemStarted(ItemStatus from) {
         counts.decrementAndGet(from.ordinal());
         counts.incrementAndGet(ItemStatus.RUNNING.ordinal());

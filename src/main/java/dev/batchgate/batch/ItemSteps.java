@@ -37,15 +37,7 @@ public final class ItemSteps {
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 BatchRun run = runOf(exchange);
                 WorkItem work = exchange.getMessage().getBody(WorkItem.class);
-                CompletableFuture<ItemResult> result;
-                try {
-                    run.itemStarted(work.from());
-                    result = runner.runAsync(run, work, blocking);
-                } catch (RuntimeException e) {
-                    exchange.setException(e);
-                    callback.done(true);
-                    return true;
-                }
+                CompletableFuture<ItemResult> result = run.callSlot().thenCompose(go -> startItem(run, work));
                 if (result.isDone()) {
                     setResult(exchange, result);
                     callback.done(true);
@@ -58,6 +50,16 @@ public final class ItemSteps {
                 return false;
             }
         };
+    }
+
+    /** Runs the item once it holds a call slot (it goes back when the item leaves the summary fold). */
+    private CompletableFuture<ItemResult> startItem(BatchRun run, WorkItem work) {
+        try {
+            run.itemStarted(work.from());
+            return runner.runAsync(run, work, blocking);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

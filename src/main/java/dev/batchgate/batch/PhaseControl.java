@@ -48,6 +48,10 @@ final class PhaseControl {
         gate.leave();
     }
 
+    CompletableFuture<Void> callSlot() {
+        return gate.callSlot();
+    }
+
     /** Waits for leave to start one call; null when the phase stops first (a permit granted at that moment is handed back). */
     RateLimiter.Permit acquire(RateLimiter limiter, String key) {
         return acquireAsync(limiter, key).join();

@@ -40,6 +40,8 @@ public final class TargetCaller implements AutoCloseable {
      * then hands each request and its response across threads (about a third of the client's CPU).
      */
     private final Context context;
+    /** The thread of {@code context}'s event loop: a call made there (the next item, started by an answer) leaves at once. */
+    private volatile Thread loopThread;
     private final CamelContext camel;
     private ProducerTemplate producer;
 
@@ -50,6 +52,7 @@ public final class TargetCaller implements AutoCloseable {
                 new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000).setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
         this.context = vertx.getOrCreateContext();
+        context.runOnContext(v -> loopThread = Thread.currentThread());
     }
 
     public CompletableFuture<CallOutcome> call(ResolvedRequest request, Duration timeout) {
@@ -67,7 +70,11 @@ public final class TargetCaller implements AutoCloseable {
         if (request.body() != null && !request.headers().containsKey("Content-Type")) {
             options.putHeader("Content-Type", "application/json");
         }
-        context.runOnContext(v -> startHttp(request, options, timeout, result));
+        if (Thread.currentThread() == loopThread) {
+            startHttp(request, options, timeout, result);
+        } else {
+            context.runOnContext(v -> startHttp(request, options, timeout, result));
+        }
         return result;
     }
 

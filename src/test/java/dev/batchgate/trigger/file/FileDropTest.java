@@ -139,10 +139,10 @@ class FileDropTest {
         drop("nope/start/ids.txt", "i-1\n");
 
         Path error = outbox.resolve("ids.error.json");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error));
+        Path failed = inbox.resolve(".failed/nope/start/ids.txt");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error) && Files.exists(failed));
 
         assertThat(Json.read(Files.readString(error)).path("error").asText()).isEqualTo("target: unknown target 'nope'");
-        assertThat(inbox.resolve(".failed/nope/start/ids.txt")).exists();
     }
 
     @Test
