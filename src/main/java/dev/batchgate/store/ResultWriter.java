@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * down instead of filling the heap.
  * <p>
  * Between commits the writer sleeps until the next one is due; a result wakes it only when it fills
- * a batch. Woken by every result, the writer thread took half as much CPU per item as everything else.
+ * a batch, not every time (2,000 wake-ups a second at 2,000 items/s, now about twenty).
  */
 public final class ResultWriter implements AutoCloseable {
 
