@@ -1,6 +1,5 @@
 package dev.batchgate.batch;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,29 +17,18 @@ public final class CallerRunsExecutor extends AbstractExecutorService {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallerRunsExecutor.class);
 
-    private final ThreadLocal<ArrayDeque<Runnable>> queued = new ThreadLocal<>();
+    private final Trampoline trampoline = new Trampoline();
     private volatile boolean shutdown;
 
     @Override
     public void execute(Runnable task) {
-        ArrayDeque<Runnable> queue = queued.get();
-        if (queue != null) {
-            queue.add(task);
-            return;
-        }
-        queue = new ArrayDeque<>();
-        queued.set(queue);
-        try {
-            for (Runnable next = task; next != null; next = queue.poll()) {
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("a batch split task failed: {}", e.toString(), e);
-                }
+        trampoline.run(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a batch split task failed: {}", e.toString(), e);
             }
-        } finally {
-            queued.remove();
-        }
+        });
     }
 
     @Override

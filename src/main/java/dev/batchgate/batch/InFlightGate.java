@@ -27,8 +27,8 @@ import java.util.function.IntSupplier;
 final class InFlightGate {
 
     private static final CompletableFuture<Void> GO = CompletableFuture.completedFuture(null);
-    /** Slots handed out on this thread and not delivered yet: a slot given inside a delivery waits its turn instead of nesting. */
-    private static final ThreadLocal<ArrayDeque<CompletableFuture<Void>>> DELIVERING = new ThreadLocal<>();
+    /** A slot handed on inside a delivery waits its turn: a chain of items done at once does not nest. */
+    private static final Trampoline DELIVERIES = new Trampoline();
 
     private final IntSupplier limit;
     private final ArrayDeque<CompletableFuture<Void>> waitingForSlot = new ArrayDeque<>();
@@ -47,11 +47,11 @@ final class InFlightGate {
      */
     synchronized boolean awaitRoom() {
         int limit = this.limit.getAsInt();
-        if (taken <= 2 * limit) {
+        if (taken <= maxTaken(limit)) {
             return open;
         }
         refilling = true;
-        while (open && taken > 2 * limit - Math.max(1, limit / 4)) {
+        while (open && taken > refillFrom(limit)) {
             try {
                 wait(200);
             } catch (InterruptedException e) {
@@ -63,6 +63,16 @@ final class InFlightGate {
         }
         refilling = false;
         return open;
+    }
+
+    /** The most items taken at once: as many calling as the limit allows, as many again ready. */
+    private static int maxTaken(int limit) {
+        return 2 * limit;
+    }
+
+    /** Once the split had to wait, it takes items again when a quarter of the limit can be taken at once. */
+    private static int refillFrom(int limit) {
+        return maxTaken(limit) - Math.max(1, limit / 4);
     }
 
     /** Counts an item taken. */
@@ -84,7 +94,7 @@ final class InFlightGate {
                 calling++;
                 granted.add(waitingForSlot.poll());
             }
-            if (refilling && taken <= 2 * limit - Math.max(1, limit / 4)) {
+            if (refilling && taken <= refillFrom(limit)) {
                 notifyAll();
             }
         }
@@ -117,21 +127,8 @@ final class InFlightGate {
         slots.forEach(InFlightGate::deliver);
     }
 
-    /** Completes {@code slot} here, after the slots this thread is already delivering: a chain of items done at once does not nest. */
+    /** Completes {@code slot} on this thread, after the slots it is already delivering. */
     private static void deliver(CompletableFuture<Void> slot) {
-        ArrayDeque<CompletableFuture<Void>> queue = DELIVERING.get();
-        if (queue != null) {
-            queue.add(slot);
-            return;
-        }
-        queue = new ArrayDeque<>();
-        DELIVERING.set(queue);
-        try {
-            for (CompletableFuture<Void> next = slot; next != null; next = queue.poll()) {
-                next.complete(null);
-            }
-        } finally {
-            DELIVERING.remove();
-        }
+        DELIVERIES.run(() -> slot.complete(null));
     }
 }
