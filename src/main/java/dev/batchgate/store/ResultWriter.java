@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * down instead of filling the heap.
  * <p>
  * Between commits the writer sleeps until the next one is due; a result wakes it only when it fills
- * a batch, not every time (2,000 wake-ups a second at 2,000 items/s, now about twenty).
+ * a batch, not every time (2,000 wake-ups a second at 2,000 items/s, now about twenty). A full batch
+ * is half of {@code maxUnwritten}: while it is committed, the items go on filling the other half. A
+ * writer that waited for all of them stopped every item for the length of each commit (at latency 0,
+ * 17,000 instead of 22,000 items/s).
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -36,7 +39,7 @@ public final class ResultWriter implements AutoCloseable {
     private final BlockingQueue<JobStore.ResultRow> queue;
     private final Semaphore room;
     private final int maxUnwritten;
-    /** Rows in one commit: a full batch is committed without waiting for the commit interval. */
+    /** Rows in one commit, half of {@code maxUnwritten}: a full batch is committed without waiting for the commit interval. */
     private final int fullBatch;
     private final Thread thread;
     private long enqueued;
@@ -53,7 +56,7 @@ public final class ResultWriter implements AutoCloseable {
         }
         this.store = store;
         this.maxUnwritten = maxUnwritten;
-        this.fullBatch = Math.min(MAX_ROWS_PER_WRITE, maxUnwritten);
+        this.fullBatch = Math.max(1, Math.min(MAX_ROWS_PER_WRITE, maxUnwritten / 2));
         this.queue = new ArrayBlockingQueue<>(maxUnwritten);
         this.room = new Semaphore(maxUnwritten);
         this.thread = new Thread(this::loop, "result-writer");
@@ -146,8 +149,7 @@ public final class ResultWriter implements AutoCloseable {
 
     /**
      * Adds what is queued, and what arrives before {@code deadline} (a nanoTime), to {@code rows};
-     * returns early once the batch is full, and a batch of {@code maxUnwritten} rows is full: every
-     * writer is waiting for this commit then.
+     * returns early once the batch is full.
      */
     private void gatherUntil(List<JobStore.ResultRow> rows, long deadline) {
         queue.drainTo(rows, fullBatch - rows.size());
