@@ -99,10 +99,15 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    /** Appends items to an existing batch (a file read in chunks) and raises its total. */
+    /**
+     * Appends items to an existing batch (a file read in chunks) and raises its total. Their ids go to
+     * {@code item_keys} as well: an id that an earlier chunk already stored violates its key (a
+     * {@link StoreException#isConstraintViolation}, and nothing of the chunk is stored).
+     */
     public void appendItems(String batchId, List<StoredItem> items) {
         jdbc.inTransaction(c -> {
             insertItems(c, batchId, items.iterator());
+            insertKeys(c, batchId, items);
             try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
                 ps.setInt(1, items.size());
                 ps.setString(2, batchId);
@@ -353,8 +358,8 @@ public final class JobStore implements AutoCloseable {
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
             jdbc.inTransaction(c -> {
-                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
-                        "DELETE FROM batches WHERE id = ?")) {
+                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM item_keys WHERE batch_id = ?",
+                        "DELETE FROM idempotency_keys WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();
@@ -389,20 +394,19 @@ public final class JobStore implements AutoCloseable {
 
     private static void insertItems(Connection c, String batchId, Iterator<StoredItem> items) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO items (batch_id, idx, item_key, id_json, params, status) VALUES (?,?,?,?,?,?)")) {
+                "INSERT INTO items (batch_id, idx, id_json, params, status) VALUES (?,?,?,?,?)")) {
             int pending = 0;
             while (items.hasNext()) {
                 StoredItem item = items.next();
                 ps.setString(1, batchId);
                 ps.setInt(2, item.index());
-                ps.setString(3, keyOf(item.idJson()));
-                ps.setString(4, item.idJson());
+                ps.setString(3, item.idJson());
                 if (item.paramsJson() == null) {
-                    ps.setNull(5, Types.VARCHAR);
+                    ps.setNull(4, Types.VARCHAR);
                 } else {
-                    ps.setString(5, item.paramsJson());
+                    ps.setString(4, item.paramsJson());
                 }
-                ps.setString(6, item.status());
+                ps.setString(5, item.status());
                 ps.addBatch();
                 if (++pending == INSERT_CHUNK) {
                     ps.executeBatch();
@@ -412,6 +416,18 @@ public final class JobStore implements AutoCloseable {
             if (pending > 0) {
                 ps.executeBatch();
             }
+        }
+    }
+
+    private static void insertKeys(Connection c, String batchId, List<StoredItem> items) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO item_keys (batch_id, item_key, idx) VALUES (?,?,?)")) {
+            for (StoredItem item : items) {
+                ps.setString(1, batchId);
+                ps.setString(2, keyOf(item.idJson()));
+                ps.setInt(3, item.index());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchgate.json.Json;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.testing.BatchgateProcess;
 import dev.batchgate.testing.StubServer;
@@ -106,11 +107,11 @@ class CrashRecoveryTest {
     private static Set<String> committedKeys(TestDatabase db, String batchId) throws Exception {
         Set<String> keys = new HashSet<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT item_key FROM items WHERE batch_id = ? AND status <> 'pending'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT id_json FROM items WHERE batch_id = ? AND status <> 'pending'")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(batchId + ":" + rs.getString(1) + ":process");
+                    keys.add(batchId + ":" + Json.read(rs.getString(1)).asText() + ":process");
                 }
             }
         }

@@ -57,6 +57,7 @@ final class FileDropStore {
         jdbc.inTransaction(c -> {
             execute(c, "DELETE FROM file_drops WHERE batch_id = ?", batchId);
             execute(c, "DELETE FROM items WHERE batch_id = ?", batchId);
+            execute(c, "DELETE FROM item_keys WHERE batch_id = ?", batchId);
             execute(c, "DELETE FROM batches WHERE id = ?", batchId);
         });
     }
@@ -97,7 +98,7 @@ final class FileDropStore {
             args.add(batchId);
             args.addAll(slice);
             String marks = String.join(",", slice.stream().map(k -> "?").toList());
-            jdbc.query("SELECT item_key, idx FROM items WHERE batch_id = ? AND item_key IN (" + marks + ")",
+            jdbc.query("SELECT item_key, idx FROM item_keys WHERE batch_id = ? AND item_key IN (" + marks + ")",
                     ps -> bind(ps, args.toArray()), rs -> Map.entry(rs.getString(1), rs.getInt(2)))
                     .forEach(row -> found.put(row.getKey(), row.getValue()));
         }
