@@ -304,17 +304,21 @@ public final class JobStore implements AutoCloseable {
         }, rs -> rs.getInt(1)).get(0);
     }
 
-    /** A page of items in input order, optionally of one status. */
+    /**
+     * A page of items in input order, optionally of one status. Unfiltered, the offset is the first
+     * index (an item's index is its place in the batch): H2 reads and drops every row an OFFSET skips
+     * (paging through 100,000 results took twice as long).
+     */
     public List<StoredItem> items(String batchId, String status, int offset, int limit) {
-        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " ORDER BY " + indexOrder(status != null) + " LIMIT ? OFFSET ?", ps -> {
-                    int i = 1;
-                    ps.setString(i++, batchId);
-                    if (status != null) {
-                        ps.setString(i++, status);
-                    }
-                    ps.setInt(i++, limit);
-                    ps.setInt(i, offset);
+        if (status == null) {
+            return itemsAfter(batchId, null, offset - 1, limit);
+        }
+        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? ORDER BY "
+                + indexOrder(true) + " LIMIT ? OFFSET ?", ps -> {
+                    ps.setString(1, batchId);
+                    ps.setString(2, status);
+                    ps.setInt(3, limit);
+                    ps.setInt(4, offset);
                 }, JobStore::item);
     }
 
