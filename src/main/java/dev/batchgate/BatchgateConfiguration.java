@@ -63,6 +63,7 @@ import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -91,7 +92,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
         // its exchange per item paid a String.format per meter lookup on the event loop, and batchgate's own
         // meters count items and calls.
         MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
-        routeMetrics.getPolicyConfiguration().setExcludePattern("item-run");
+        // a configuration of its own: the factory starts with Camel's shared default one
+        MicrometerRoutePolicyConfiguration routeMetricsConfig = new MicrometerRoutePolicyConfiguration();
+        routeMetricsConfig.setExcludePattern("item-run");
+        routeMetrics.setPolicyConfiguration(routeMetricsConfig);
         context.addRoutePolicyFactory(routeMetrics);
 
         JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),

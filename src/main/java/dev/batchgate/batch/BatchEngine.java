@@ -249,7 +249,8 @@ public final class BatchEngine {
         }
         BatchSpec old = BatchRequestParser.readSpec(record.specJson());
         List<BatchItem> items = new ArrayList<>();
-        for (ItemStatus status : statuses) {
+        // a status named twice must not take its items twice: the store does not refuse a repeated id
+        for (ItemStatus status : new java.util.LinkedHashSet<>(statuses)) {
             store.forEachItem(id, status.wire(), stored -> items.add(new BatchItem(stored.index(), Json.read(stored.idJson()),
                     stored.paramsJson() == null ? null : (ObjectNode) Json.read(stored.paramsJson()))));
         }

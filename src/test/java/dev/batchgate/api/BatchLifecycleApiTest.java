@@ -231,6 +231,19 @@ class BatchLifecycleApiTest {
     }
 
     @Test
+    void should_retry_each_item_once_when_a_status_is_named_twice() {
+        String original = submit(Map.of("target", "svc", "operation", "start", "items", List.of("tw-1", "bad-tw-2")));
+        app.awaitFinished(original);
+
+        var retry = app.post("/v1/batches/" + original + "/retry", Map.of("statuses", List.of("failed", "failed")));
+
+        assertThat(retry.status()).as(retry.text()).isEqualTo(202);
+        assertThat(retry.json().path("total").asInt()).isEqualTo(1);
+        app.awaitFinished(retry.json().path("id").asText());
+        assertThat(stub.requests("/instances/bad-tw-2/")).hasSize(2);
+    }
+
+    @Test
     void should_answer_409_when_there_is_nothing_to_retry() {
         String id = submit(Map.of("target", "svc", "operation", "start", "items", List.of("all-good-1")));
         app.awaitFinished(id);

@@ -75,6 +75,9 @@ class MetricsAndHealthTest {
                 "status", "completed")).isEqualTo(1);
         assertThat(metrics).extracting(Sample::name).contains("jvm_memory_used_bytes", "camel_exchanges_total")
                 .doesNotContain("camel_exchange_event_notifier_seconds_count");
+        // Camel's route timers: the batch's route counts it, the route of its items does not time every item
+        assertThat(value(metrics, "camel_exchanges_total", "routeId", "batch-run")).isEqualTo(1);
+        assertThat(matching(metrics, "camel_exchanges_total", "routeId", "item-run")).isEmpty();
     }
 
     @Test
