@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,7 +251,7 @@ public final class BatchEngine {
         BatchSpec old = BatchRequestParser.readSpec(record.specJson());
         List<BatchItem> items = new ArrayList<>();
         // a status named twice must not take its items twice: the store does not refuse a repeated id
-        for (ItemStatus status : new java.util.LinkedHashSet<>(statuses)) {
+        for (ItemStatus status : new LinkedHashSet<>(statuses)) {
             store.forEachItem(id, status.wire(), stored -> items.add(new BatchItem(stored.index(), Json.read(stored.idJson()),
                     stored.paramsJson() == null ? null : (ObjectNode) Json.read(stored.paramsJson()))));
         }
