@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.flywaydb.core.Flyway;
 public final class JobStore implements AutoCloseable {
 
     private static final int INSERT_CHUNK = 1000;
+    private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
+    private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
 
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
@@ -84,7 +87,7 @@ public final class JobStore implements AutoCloseable {
     public void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency) {
         jdbc.inTransaction(c -> {
             insertBatch(c, batch);
-            insertItems(c, batch.id(), items);
+            insertItems(c, itemRange(c, batch.id()), items);
             if (idempotency != null) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO idempotency_keys (idem_key, request_hash, batch_id, status_code, created_at) VALUES (?,?,?,?,?)")) {
@@ -106,7 +109,7 @@ public final class JobStore implements AutoCloseable {
      */
     public void appendItems(String batchId, List<StoredItem> items) {
         jdbc.inTransaction(c -> {
-            insertItems(c, batchId, items.iterator());
+            insertItems(c, itemRange(c, batchId), items.iterator());
             insertKeys(c, batchId, items);
             try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
                 ps.setInt(1, items.size());
@@ -192,14 +195,14 @@ public final class JobStore implements AutoCloseable {
     /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
     public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status IN (" + marks
-                + ") AND idx > ? ORDER BY " + indexOrder(statuses.size() == 1) + " LIMIT ?", ps -> {
+        ItemRange range = itemRange(batchId);
+        return jdbc.query(ITEM_COLUMNS + "WHERE status IN (" + marks + ") AND item_no BETWEEN ? AND ? ORDER BY "
+                + indexOrder(statuses.size() == 1) + " LIMIT ?", ps -> {
                     int i = 1;
-                    ps.setString(i++, batchId);
                     for (String s : statuses) {
                         ps.setString(i++, s);
                     }
-                    ps.setInt(i++, afterIndex);
+                    i = range.bindFrom(ps, i, afterIndex + 1);
                     ps.setInt(i, limit);
                 }, JobStore::item);
     }
@@ -210,9 +213,14 @@ public final class JobStore implements AutoCloseable {
             return;
         }
         jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE batch_id = ? AND idx = ?")) {
+            Map<String, ItemRange> ranges = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE item_no = ?")) {
                 for (ResultRow row : rows) {
+                    ItemRange range = ranges.get(row.batchId());
+                    if (range == null) {
+                        range = itemRange(c, row.batchId());
+                        ranges.put(row.batchId(), range);
+                    }
                     ps.setString(1, row.status());
                     ps.setString(2, row.resultJson());
                     if (row.stage() == null) {
@@ -220,8 +228,7 @@ public final class JobStore implements AutoCloseable {
                     } else {
                         ps.setInt(3, row.stage());
                     }
-                    ps.setString(4, row.batchId());
-                    ps.setInt(5, row.index());
+                    ps.setLong(4, range.number(row.index()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -241,19 +248,19 @@ public final class JobStore implements AutoCloseable {
     }
 
     public List<StageCount> countByStatusAndStage(String batchId) {
-        return jdbc.query("SELECT status, stage, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status, stage",
-                ps -> ps.setString(1, batchId), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+        ItemRange range = itemRange(batchId);
+        return jdbc.query("SELECT status, stage, COUNT(*) FROM items WHERE item_no BETWEEN ? AND ? GROUP BY status, stage",
+                ps -> range.bindFrom(ps, 1, 0), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
     }
 
     /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
     public List<StoredItem> itemsAtStage(String batchId, String status, int stage, int afterIndex, int limit) {
-        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? AND stage = ?"
-                + " AND idx > ? ORDER BY " + indexOrder(true) + " LIMIT ?", ps -> {
-                    ps.setString(1, batchId);
-                    ps.setString(2, status);
-                    ps.setInt(3, stage);
-                    ps.setInt(4, afterIndex);
-                    ps.setInt(5, limit);
+        ItemRange range = itemRange(batchId);
+        return jdbc.query(ITEM_COLUMNS + "WHERE status = ? AND stage = ? AND item_no BETWEEN ? AND ? ORDER BY " + indexOrder(true)
+                + " LIMIT ?", ps -> {
+                    ps.setString(1, status);
+                    ps.setInt(2, stage);
+                    ps.setInt(range.bindFrom(ps, 3, afterIndex + 1), limit);
                 }, JobStore::item);
     }
 
@@ -278,10 +285,10 @@ public final class JobStore implements AutoCloseable {
     /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
     public int markRemaining(String batchId, List<String> fromStatuses, String toStatus) {
         String marks = String.join(",", fromStatuses.stream().map(s -> "?").toList());
-        return jdbc.update("UPDATE items SET status = ? WHERE batch_id = ? AND status IN (" + marks + ")", ps -> {
-            int i = 1;
-            ps.setString(i++, toStatus);
-            ps.setString(i++, batchId);
+        ItemRange range = itemRange(batchId);
+        return jdbc.update("UPDATE items SET status = ? WHERE item_no BETWEEN ? AND ? AND status IN (" + marks + ")", ps -> {
+            ps.setString(1, toStatus);
+            int i = range.bindFrom(ps, 2, 0);
             for (String s : fromStatuses) {
                 ps.setString(i++, s);
             }
@@ -290,16 +297,18 @@ public final class JobStore implements AutoCloseable {
 
     public Map<String, Integer> countByStatus(String batchId) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        jdbc.query("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", ps -> ps.setString(1, batchId),
+        ItemRange range = itemRange(batchId);
+        jdbc.query("SELECT status, COUNT(*) FROM items WHERE item_no BETWEEN ? AND ? GROUP BY status", ps -> range.bindFrom(ps, 1, 0),
                 rs -> counts.put(rs.getString(1), rs.getInt(2)));
         return counts;
     }
 
     public int countItems(String batchId, String status) {
-        return jdbc.query("SELECT COUNT(*) FROM items WHERE batch_id = ?" + (status == null ? "" : " AND status = ?"), ps -> {
-            ps.setString(1, batchId);
+        ItemRange range = itemRange(batchId);
+        return jdbc.query("SELECT COUNT(*) FROM items WHERE item_no BETWEEN ? AND ?" + (status == null ? "" : " AND status = ?"), ps -> {
+            int i = range.bindFrom(ps, 1, 0);
             if (status != null) {
-                ps.setString(2, status);
+                ps.setString(i, status);
             }
         }, rs -> rs.getInt(1)).get(0);
     }
@@ -310,24 +319,26 @@ public final class JobStore implements AutoCloseable {
      * (paging through 100,000 results took twice as long).
      */
     public List<StoredItem> items(String batchId, String status, int offset, int limit) {
+        ItemRange range = itemRange(batchId);
         if (status == null) {
-            return itemsAfter(batchId, null, offset - 1, limit);
+            return itemsAfter(range, null, offset - 1, limit);
         }
-        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ? AND status = ? ORDER BY "
-                + indexOrder(true) + " LIMIT ? OFFSET ?", ps -> {
-                    ps.setString(1, batchId);
-                    ps.setString(2, status);
-                    ps.setInt(3, limit);
-                    ps.setInt(4, offset);
+        return jdbc.query(ITEM_COLUMNS + "WHERE status = ? AND item_no BETWEEN ? AND ? ORDER BY " + indexOrder(true)
+                + " LIMIT ? OFFSET ?", ps -> {
+                    ps.setString(1, status);
+                    int i = range.bindFrom(ps, 2, 0);
+                    ps.setInt(i++, limit);
+                    ps.setInt(i, offset);
                 }, JobStore::item);
     }
 
     /** Streams the items of a batch in input order, a page at a time, without holding them all in memory. */
     public void forEachItem(String batchId, String status, Consumer<StoredItem> consumer) {
+        ItemRange range = itemRange(batchId);
         int after = -1;
         List<StoredItem> page;
         do {
-            page = itemsAfter(batchId, status, after, INSERT_CHUNK);
+            page = itemsAfter(range, status, after, INSERT_CHUNK);
             page.forEach(consumer);
             if (!page.isEmpty()) {
                 after = page.get(page.size() - 1).index();
@@ -335,43 +346,49 @@ public final class JobStore implements AutoCloseable {
         } while (page.size() == INSERT_CHUNK);
     }
 
-    private List<StoredItem> itemsAfter(String batchId, String status, int afterIndex, int limit) {
-        return jdbc.query("SELECT idx, id_json, params, status, result FROM items WHERE batch_id = ?"
-                + (status == null ? "" : " AND status = ?") + " AND idx > ? ORDER BY " + indexOrder(status != null) + " LIMIT ?", ps -> {
+    private List<StoredItem> itemsAfter(ItemRange range, String status, int afterIndex, int limit) {
+        return jdbc.query(ITEM_COLUMNS + "WHERE " + (status == null ? "" : "status = ? AND ") + "item_no BETWEEN ? AND ? ORDER BY "
+                + indexOrder(status != null) + " LIMIT ?", ps -> {
                     int i = 1;
-                    ps.setString(i++, batchId);
                     if (status != null) {
                         ps.setString(i++, status);
                     }
-                    ps.setInt(i++, afterIndex);
-                    ps.setInt(i, limit);
+                    ps.setInt(range.bindFrom(ps, i, afterIndex + 1), limit);
                 }, JobStore::item);
     }
 
     /**
-     * Input order spelled as the index that holds it: with a plain {@code ORDER BY idx} H2 reads every
-     * matching row and sorts them for each page (a million-item batch then pages in quadratic time);
-     * naming the constant leading columns lets it walk the index and stop after one page.
+     * Input order spelled as the index that holds it: filtered by status, with a plain {@code ORDER BY
+     * item_no} H2 reads every matching row and sorts them for each page (a million-item batch then pages
+     * in quadratic time); naming the constant leading column lets it walk the index and stop after one page.
      */
     private static String indexOrder(boolean oneStatus) {
-        return oneStatus ? "batch_id, status, idx" : "batch_id, idx";
+        return oneStatus ? "status, item_no" : "item_no";
     }
 
     public int deleteFinishedBefore(long before) {
         List<String> ids = jdbc.query("SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?",
                 ps -> ps.setLong(1, before), rs -> rs.getString(1));
         for (String id : ids) {
-            jdbc.inTransaction(c -> {
-                for (String sql : List.of("DELETE FROM items WHERE batch_id = ?", "DELETE FROM item_keys WHERE batch_id = ?",
-                        "DELETE FROM idempotency_keys WHERE batch_id = ?", "DELETE FROM batches WHERE id = ?")) {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setString(1, id);
-                        ps.executeUpdate();
-                    }
-                }
-            });
+            jdbc.inTransaction(c -> deleteBatch(c, id));
         }
         return ids.size();
+    }
+
+    /** Deletes a batch with its items, item ids and idempotency key, in the caller's transaction. */
+    public static void deleteBatch(Connection c, String batchId) throws SQLException {
+        ItemRange range = itemRange(c, batchId);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM items WHERE item_no BETWEEN ? AND ?")) {
+            range.bindFrom(ps, 1, 0);
+            ps.executeUpdate();
+        }
+        for (String sql : List.of("DELETE FROM item_keys WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
+                "DELETE FROM batches WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, batchId);
+                ps.executeUpdate();
+            }
+        }
     }
 
     @Override
@@ -396,21 +413,19 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    private static void insertItems(Connection c, String batchId, Iterator<StoredItem> items) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO items (batch_id, idx, id_json, params, status) VALUES (?,?,?,?,?)")) {
+    private static void insertItems(Connection c, ItemRange range, Iterator<StoredItem> items) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (item_no, id_json, params, status) VALUES (?,?,?,?)")) {
             int pending = 0;
             while (items.hasNext()) {
                 StoredItem item = items.next();
-                ps.setString(1, batchId);
-                ps.setInt(2, item.index());
-                ps.setString(3, item.idJson());
+                ps.setLong(1, range.number(item.index()));
+                ps.setString(2, item.idJson());
                 if (item.paramsJson() == null) {
-                    ps.setNull(4, Types.VARCHAR);
+                    ps.setNull(3, Types.VARCHAR);
                 } else {
-                    ps.setString(4, item.paramsJson());
+                    ps.setString(3, item.paramsJson());
                 }
-                ps.setString(5, item.status());
+                ps.setString(4, item.status());
                 ps.addBatch();
                 if (++pending == INSERT_CHUNK) {
                     ps.executeBatch();
@@ -452,7 +467,49 @@ public final class JobStore implements AutoCloseable {
     }
 
     private static StoredItem item(ResultSet rs) throws SQLException {
-        return new StoredItem(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+        return new StoredItem(ItemRange.indexOf(rs.getLong(1)), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+    }
+
+    private ItemRange itemRange(String batchId) {
+        return jdbc.query(BATCH_NUMBER, ps -> ps.setString(1, batchId), rs -> ItemRange.of(rs.getLong(1))).stream()
+                .findFirst().orElse(ItemRange.NONE);
+    }
+
+    private static ItemRange itemRange(Connection c, String batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BATCH_NUMBER)) {
+            ps.setString(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ItemRange.of(rs.getLong(1)) : ItemRange.NONE;
+            }
+        }
+    }
+
+    /**
+     * The numbers of a batch's items: an item is {@code items.item_no} = its batch's number × 2^32 + its
+     * index (migration V6 says why). An unknown batch has the empty range.
+     */
+    private record ItemRange(long first, long last) {
+
+        static final ItemRange NONE = new ItemRange(1, 0);
+
+        static ItemRange of(long batchNumber) {
+            return new ItemRange(batchNumber << 32, (batchNumber << 32) | 0xFFFF_FFFFL);
+        }
+
+        static int indexOf(long itemNumber) {
+            return (int) itemNumber;
+        }
+
+        long number(int index) {
+            return first + index;
+        }
+
+        /** Binds "item_no BETWEEN ? AND ?" to the items from {@code fromIndex} on; returns the next parameter. */
+        int bindFrom(PreparedStatement ps, int parameter, int fromIndex) throws SQLException {
+            ps.setLong(parameter, number(fromIndex));
+            ps.setLong(parameter + 1, last);
+            return parameter + 2;
+        }
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -40,6 +40,8 @@ class CrashRecoveryTest {
 
     private static final int ITEMS = 2000;
     private static final int CONCURRENCY = 8;
+    /** The items of one batch (an item is numbered batch number × 2^32 + index). */
+    private static final String OF_BATCH = "item_no / 4294967296 = (SELECT num FROM batches WHERE id = ?)";
 
     @TempDir
     Path workDir;
@@ -107,7 +109,7 @@ class CrashRecoveryTest {
     private static Set<String> committedKeys(TestDatabase db, String batchId) throws Exception {
         Set<String> keys = new HashSet<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT id_json FROM items WHERE batch_id = ? AND status <> 'pending'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT id_json FROM items WHERE " + OF_BATCH + " AND status <> 'pending'")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -119,16 +121,16 @@ class CrashRecoveryTest {
     }
 
     private static List<String> finalResults(TestDatabase db, String batchId) throws Exception {
-        Map<Integer, String> byIndex = new HashMap<>();
+        Map<Long, String> byItem = new HashMap<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT idx, status FROM items WHERE batch_id = ? AND result IS NOT NULL")) {
+             PreparedStatement ps = c.prepareStatement("SELECT item_no, status FROM items WHERE " + OF_BATCH + " AND result IS NOT NULL")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byIndex.put(rs.getInt(1), rs.getString(2));
+                    byItem.put(rs.getLong(1), rs.getString(2));
                 }
             }
         }
-        return List.copyOf(byIndex.values());
+        return List.copyOf(byItem.values());
     }
 }

@@ -36,7 +36,7 @@ class ResultWriterTest {
     void should_refuse_a_result_without_waiting_when_max_unwritten_results_are_not_committed() throws Exception {
         try (Connection blocker = store.dataSource().getConnection(); Statement s = blocker.createStatement()) {
             blocker.setAutoCommit(false);
-            s.executeUpdate("UPDATE items SET status = 'pending' WHERE batch_id = 'b-1' AND idx = 0");
+            s.executeUpdate("UPDATE items SET status = 'pending' WHERE item_no = (SELECT num FROM batches WHERE id = 'b-1') * 4294967296");
 
             assertThat(writer.tryWrite(new JobStore.ResultRow("b-1", 0, "succeeded", "{}"))).isTrue();
             assertThat(writer.tryWrite(new JobStore.ResultRow("b-1", 1, "succeeded", "{}")))

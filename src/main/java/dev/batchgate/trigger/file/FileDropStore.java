@@ -1,6 +1,7 @@
 package dev.batchgate.trigger.file;
 
 import dev.batchgate.store.Jdbc;
+import dev.batchgate.store.JobStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,9 +57,7 @@ final class FileDropStore {
     void deleteRejected(String batchId) {
         jdbc.inTransaction(c -> {
             execute(c, "DELETE FROM file_drops WHERE batch_id = ?", batchId);
-            execute(c, "DELETE FROM items WHERE batch_id = ?", batchId);
-            execute(c, "DELETE FROM item_keys WHERE batch_id = ?", batchId);
-            execute(c, "DELETE FROM batches WHERE id = ?", batchId);
+            JobStore.deleteBatch(c, batchId);
         });
     }
 

@@ -8,16 +8,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The upgrade that moved item ids out of {@code items} into {@code item_keys} (V5), on a store written
- * by the version before it: a file still being read keeps finding the ids it stored, and a batch
- * stored in one go keeps its items.
- */
-class ItemKeysMigrationTest {
+/** Upgrades of the job store's schema, each on a store written by the version before it. */
+class StoreMigrationTest {
 
     private final TestDatabase db = TestDatabase.fresh();
 
@@ -26,6 +23,10 @@ class ItemKeysMigrationTest {
         db.close();
     }
 
+    /**
+     * V5 moved item ids out of {@code items} into {@code item_keys}: a file still being read keeps finding
+     * the ids it stored, and a batch stored in one go keeps its items.
+     */
     @Test
     void should_keep_the_ids_of_a_file_being_read_when_the_store_is_upgraded() throws SQLException {
         Flyway.configure().dataSource(db.url(), db.user(), db.password()).target("4").load().migrate();
@@ -48,6 +49,36 @@ class ItemKeysMigrationTest {
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.isConstraintViolation()).isTrue());
             store.appendItems("b-file", List.of(new StoredItem(2, "\"c\"", null, "pending", null)));
             assertThat(keys(store, "b-file")).containsExactly("a", "b", "c");
+        }
+    }
+
+    /** V6 numbered the items (batch number × 2^32 + index): every item keeps its batch, index, id, status, result and stage. */
+    @Test
+    void should_keep_every_item_of_every_batch_when_items_are_numbered() throws SQLException {
+        Flyway.configure().dataSource(db.url(), db.user(), db.password()).target("5").load().migrate();
+        try (Connection c = db.connect()) {
+            insertBatch(c, "b-old", "api");
+            insertBatch(c, "b-chain", "api");
+            execute(c, "INSERT INTO items (batch_id, idx, id_json, params, status, result, stage) VALUES "
+                    + "('b-old', 0, '\"a\"', '{\"x\":1}', 'succeeded', '{\"ok\":true}', 0), "
+                    + "('b-old', 1, '\"b\"', NULL, 'pending', NULL, 0), "
+                    + "('b-chain', 0, '\"a\"', NULL, 'pending', NULL, 2)");
+        }
+
+        try (JobStore store = new JobStore(db.url(), db.user(), db.password())) {
+            assertThat(store.items("b-old", null, 0, 10)).containsExactly(
+                    new StoredItem(0, "\"a\"", "{\"x\":1}", "succeeded", "{\"ok\":true}"),
+                    new StoredItem(1, "\"b\"", null, "pending", null));
+            assertThat(store.countByStatusAndStage("b-chain")).containsExactly(new JobStore.StageCount("pending", 2, 1));
+
+            store.saveResults(List.of(new JobStore.ResultRow("b-old", 1, "failed", "{}")));
+            assertThat(store.countByStatus("b-old")).containsEntry("succeeded", 1).containsEntry("failed", 1);
+            assertThat(store.countByStatus("b-chain")).containsExactly(Map.entry("pending", 1));
+
+            store.createBatch(new BatchRecord("b-new", "svc", "start", "{}", "running", null, 1, BatchRecord.Counts.ZERO,
+                    "api", null, 0L, null, null, null), List.of(new StoredItem(0, "\"n\"", null, "pending", null)).iterator(), null);
+            assertThat(store.items("b-new", null, 0, 10)).extracting(StoredItem::idJson).containsExactly("\"n\"");
+            assertThat(store.countItems("b-old", null)).isEqualTo(2);
         }
     }
 
