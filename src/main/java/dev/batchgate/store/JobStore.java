@@ -87,7 +87,7 @@ public final class JobStore implements AutoCloseable {
     public void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency) {
         jdbc.inTransaction(c -> {
             insertBatch(c, batch);
-            insertItems(c, itemRange(c, batch.id()), items);
+            insertItems(c, batch.id(), items);
             if (idempotency != null) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO idempotency_keys (idem_key, request_hash, batch_id, status_code, created_at) VALUES (?,?,?,?,?)")) {
@@ -109,7 +109,7 @@ public final class JobStore implements AutoCloseable {
      */
     public void appendItems(String batchId, List<StoredItem> items) {
         jdbc.inTransaction(c -> {
-            insertItems(c, itemRange(c, batchId), items.iterator());
+            insertItems(c, batchId, items.iterator());
             insertKeys(c, batchId, items);
             try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
                 ps.setInt(1, items.size());
@@ -220,6 +220,9 @@ public final class JobStore implements AutoCloseable {
                     if (range == null) {
                         range = itemRange(c, row.batchId());
                         ranges.put(row.batchId(), range);
+                    }
+                    if (range == ItemRange.NONE) {
+                        continue; // the batch was deleted (retention) while its results were queued
                     }
                     ps.setString(1, row.status());
                     ps.setString(2, row.resultJson());
@@ -413,7 +416,11 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    private static void insertItems(Connection c, ItemRange range, Iterator<StoredItem> items) throws SQLException {
+    private static void insertItems(Connection c, String batchId, Iterator<StoredItem> items) throws SQLException {
+        ItemRange range = itemRange(c, batchId);
+        if (range == ItemRange.NONE) {
+            throw new SQLException("batch " + batchId + " is not in the job store");
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (item_no, id_json, params, status) VALUES (?,?,?,?)")) {
             int pending = 0;
             while (items.hasNext()) {

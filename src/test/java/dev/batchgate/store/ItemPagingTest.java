@@ -1,6 +1,7 @@
 package dev.batchgate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,19 @@ class ItemPagingTest {
     @AfterEach
     void close() {
         store.close();
+    }
+
+    @Test
+    void should_refuse_items_and_drop_results_of_a_batch_the_store_does_not_have() {
+        StoredItem item = new StoredItem(0, "\"x\"", null, "pending", null);
+        assertThatThrownBy(() -> store.appendItems("b-gone", List.of(item)))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.isConstraintViolation()).isFalse())
+                .hasMessageContaining("b-gone");
+
+        store.saveResults(List.of(new JobStore.ResultRow("b-gone", 0, "succeeded", "{}"), new JobStore.ResultRow("b-1", 0, "succeeded", "{}")));
+
+        assertThat(store.countByStatus("b-1")).containsEntry("succeeded", 1);
+        assertThat(store.countItems("b-gone", null)).isZero();
     }
 
     @Test
