@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Remediation benchmark (SPEC §7): the engine's lines per second on a 1,000-line config pair, then one job of
-# DEVICES × LINES-line configs submitted through the seed's API to the jar running at -Xmx512m.
+# Remediation benchmark: the engine's lines per second on a 1,000-line config pair, then one job of
+# DEVICES × LINES-line configs submitted through the remediation job API to the jar running at -Xmx512m.
 #
 #   bench/remediation.sh                          # 1,000 devices × 1,000 lines
 #   DEVICES=100 LINES=500 BUILD=0 bench/remediation.sh

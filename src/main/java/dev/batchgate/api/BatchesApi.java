@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The generic batch API of SPEC §5 on the Vert.x router. Database work runs on worker threads;
+ * The generic batch API on the Vert.x router. Database work runs on worker threads;
  * waits (sync batches, SSE) are callbacks, so no thread is held while a batch runs.
  */
 public final class BatchesApi {

@@ -274,7 +274,7 @@ public final class BatchEngine {
         return submit(spec, renumbered.iterator(), renumbered.size(), idempotency, true);
     }
 
-    /** The summary document (SPEC §4): live counters while running, stored ones after. */
+    /** The summary document: live counters while running, stored ones after. */
     public Optional<ObjectNode> summary(String id, boolean withResults) {
         BatchRun run = running.get(id);
         if (run != null) {

@@ -7,7 +7,7 @@ import dev.batchgate.store.BatchRecord;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Builds the summary document of SPEC §4 from a live run or a stored batch row. */
+/** Builds the summary document from a live run or a stored batch row. */
 public final class BatchSummaries {
 
     private BatchSummaries() {

@@ -6,7 +6,7 @@ import dev.batchgate.target.OperationConfig;
 import java.util.Set;
 
 /**
- * When an awaited operation has settled (SPEC §2 {@code await}): the {@code await-field} of a poll's
+ * When an awaited operation has settled ({@code await}): the {@code await-field} of a poll's
  * answer reaches an {@code await-success} value (or, with none listed, any value that is not a failure
  * value), or an {@code await-failure} value. Without a field, any successful poll settles.
  */

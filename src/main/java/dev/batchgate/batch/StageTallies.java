@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * What each stage's items came to (SPEC §3 {@code stages}): succeeded, failed, skipped, cancelled.
+ * What each stage's items came to ({@code stages}): succeeded, failed, skipped, cancelled.
  * An item that succeeded in a stage of a chain goes on to the next; the items held back by
  * {@code stopOnFailure}, or still waiting when the batch stopped, count as cancelled in the stage
  * they were waiting for.

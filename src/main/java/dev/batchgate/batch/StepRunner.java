@@ -19,8 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What an item does around its calls: an operation's check before it (seed 003's Validate and
- * ConditionalOperation), its await after it, the steps of a composite or of a chain stage in order,
+ * What an item does around its calls: an operation's check before it (a validation or a
+ * condition), its await after it, the steps of a composite or of a chain stage in order,
  * the checks phase of a transaction, and the rollback of what an item changed, last change first.
  * Every request goes through {@link ItemRunner#call(BatchRun, ResolvedRequest)}: checks, polls and
  * rollbacks count against the target's rate limit and stop with their phase.

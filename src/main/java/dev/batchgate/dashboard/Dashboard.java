@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The dashboard (SPEC §14): {@code GET /} and its script and style, plain files bundled in the jar
+ * The dashboard: {@code GET /} and its script and style, plain files bundled in the jar
  * under {@code dashboard/}; everything it shows comes from the HTTP API.
  */
 public final class Dashboard {

@@ -27,7 +27,7 @@ import java.util.function.BiConsumer;
 /**
  * The LLM facade's HTTP calls: {@code POST /v1/llm/batches} (a batch of the {@code llm} target, so it
  * is listed, followed and retried through {@code /v1/batches} like any other), {@code GET /v1/llm/usage}
- * (the seed's usage query) and {@code GET /v1/llm/models} (the pool right now).
+ * (usage grouped as asked) and {@code GET /v1/llm/models} (the pool right now).
  */
 public final class LlmApi {
 

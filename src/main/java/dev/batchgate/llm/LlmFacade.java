@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LLM batch generation with model rotation (SPEC §10, seed 004), plugged into the engine as the
+ * LLM batch generation with model rotation, plugged into the engine as the
  * built-in target {@code llm}: its batches run through the same flow as every batch (progress,
  * SSE, results, cancel, retry, resume), and their items are handed to {@link LlmItemRunner}, which
  * picks a model of the pool for each call.

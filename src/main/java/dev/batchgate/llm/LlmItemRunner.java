@@ -233,7 +233,7 @@ public final class LlmItemRunner implements ItemProcedure {
             };
         }
 
-        /** The item's result: the engine's fields plus the seed's (success, content, data, model, tokens, costUsd). */
+        /** The item's result: the engine's fields plus the LLM batch API's (success, content, data, model, tokens, costUsd). */
         ItemResult result(BatchItem item, ItemStatus itemStatus, long durationMs) {
             ObjectNode extra = Json.object();
             extra.put("success", itemStatus == ItemStatus.SUCCEEDED);

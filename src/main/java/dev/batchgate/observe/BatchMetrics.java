@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * batchgate's own metrics (SPEC §14), next to Camel's in the registry scraped at
+ * batchgate's own metrics, next to Camel's in the registry scraped at
  * {@code /observe/metrics}: items by target, operation and outcome; downstream request latency; time
  * spent waiting for the rate limiter; 429s seen; batches running and finished.
  */

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The seed's five batch tools: name, description and input schema (the seed's zod schemas as JSON
+ * The five Coolify batch tools: name, description and input schema (the original tools' zod schemas as JSON
  * Schema, with their defaults; ids are non-empty strings, not {@code format: uuid}, as Coolify's
  * uuids are not RFC 4122 uuids).
  */

@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Coolify batch tools of seed 002, served over MCP and REST alike: each of the five tools runs
- * one batch on the Coolify target (its items done by {@link CoolifySteps}) and answers the seed's
+ * The Coolify batch tools, served over MCP and REST alike: each of the five tools runs
+ * one batch on the Coolify target (its items done by {@link CoolifySteps}) and answers the tools'
  * document once the batch ends, or at {@code batchgate.mcp.max-wait} with what is done so far;
  * {@code get_batch}, {@code cancel_batch} and {@code retry_failed} follow up on any batch. Calls never
  * block the calling thread (a Vert.x event loop, or the stdio reader).

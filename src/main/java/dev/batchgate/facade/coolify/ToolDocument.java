@@ -7,7 +7,7 @@ import dev.batchgate.json.Json;
 import java.util.List;
 
 /**
- * The seed's answer, {@code {total, successful, failed, results: [{uuid, status, error?, ...}]}},
+ * The tools' answer, {@code {total, successful, failed, results: [{uuid, status, error?, ...}]}},
  * built from a batch's item results; plus the batch id, and for {@code batch_update_env_vars} the
  * variable names with masked values and their count.
  */

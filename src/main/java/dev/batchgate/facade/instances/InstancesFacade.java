@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The instance manager's batch API (seed 000): {@code POST /v1/core/instances/batch/{start|stop|restart}}
+ * The instance manager's batch API: {@code POST /v1/core/instances/batch/{start|stop|restart}}
  * with {@code {"instanceIds": [...]}} runs that operation on the instances target and answers the
- * seed's document. It never answers 202: items not finished by the facade's timeout are reported
+ * instance manager's document. It never answers 202: items not finished by the facade's timeout are reported
  * failed while the batch goes on.
  */
 public final class InstancesFacade {
@@ -119,7 +119,7 @@ public final class InstancesFacade {
         });
     }
 
-    /** The seed's document: one entry per instance, in request order, then the totals. */
+    /** The instance manager's document: one entry per instance, in request order, then the totals. */
     private ObjectNode document(BatchRun run, String operation) {
         ArrayNode results = JsonNodeFactory.instance.arrayNode();
         int ok = 0;

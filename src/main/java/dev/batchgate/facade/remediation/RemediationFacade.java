@@ -23,9 +23,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The batch remediation API of seed 001: {@code POST /api/v1/batch/remediation} creates an asynchronous
+ * The network config remediation job API: {@code POST /api/v1/batch/remediation} creates an asynchronous
  * batch on the built-in target {@code remediation}, one item per device; {@code GET /api/v1/batch/jobs/{job_id}}
- * and {@code .../results} show it with the seed's field names and statuses. A job is any batch on that target,
+ * and {@code .../results} show it with the job API's field names and statuses. A job is any batch on that target,
  * so it is also visible (and cancellable, retryable) under {@code /v1/batches}.
  */
 public final class RemediationFacade {
@@ -119,7 +119,7 @@ public final class RemediationFacade {
         });
     }
 
-    /** One device as the seed shows it: {@code success} with the commands, or {@code failed} with the error. */
+    /** One device as the job API shows it: {@code success} with the commands, or {@code failed} with the error. */
     private static void writeResult(JsonGenerator json, ItemStatus status, JsonNode result) {
         try {
             json.writeStartObject();

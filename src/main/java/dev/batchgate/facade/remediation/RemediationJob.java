@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
 
 /**
- * A remediation job as the seed's clients see it. {@code failed_devices} counts every processed device that
+ * A remediation job as the job API's clients see it. {@code failed_devices} counts every processed device that
  * did not succeed (a device cancelled with its job included), so that completed + failed devices is what
  * {@code progress} measures.
  *
@@ -13,7 +13,7 @@ import dev.batchgate.json.Json;
 record RemediationJob(String jobId, String status, int totalDevices, int completedDevices, int finishedDevices) {
 
     /**
-     * The seed knows pending, running, completed and failed; it polls until completed or failed, so a
+     * The job API knows pending, running, completed and failed (its clients poll until completed or failed), so a
      * cancelled job shows as failed.
      */
     static String seedStatus(String batchStatus) {

@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file-drop trigger (SPEC §11), called by {@code routes/trigger-file-drop.camel.yaml} once Camel
+ * The file-drop trigger, called by {@code routes/trigger-file-drop.camel.yaml} once Camel
  * has moved a dropped file to {@code inbox/.processing/}. A file becomes one batch: its items are
  * read as a stream and stored a chunk at a time while the batch waits (pending, marked filling), so
  * a file of any length runs in a small heap and a crash mid-file goes on where the store says it

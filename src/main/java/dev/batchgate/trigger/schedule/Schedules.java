@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The schedules of SPEC §11: each firing (from {@code routes/trigger-schedules.camel.yaml}) starts a
+ * The schedules: each firing (from {@code routes/trigger-schedules.camel.yaml}) starts a
  * batch with trigger {@code schedule:<name>}, unless the batch of the schedule's previous firing is
  * still running: then the firing is skipped and logged, never stacked.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The instance manager's batch API answers exactly the seed 000 document, on the shipped instances target. */
+/** The instance manager's batch API answers exactly the instance manager's document, on the shipped instances target. */
 class InstancesFacadeTest {
 
     static StubServer stub;

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The seed 001 job API on the real app: field names, statuses, per-device failures, bad requests. */
+/** The remediation job API on the real app: field names, statuses, per-device failures, bad requests. */
 class RemediationApiTest {
 
     static BatchgateTestApp app;

@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Not a test: submits one remediation job of {@code devices} × {@code lines}-line config pairs to a running
- * batchgate through the seed's API, polls it like the seed's client (every 500 ms here) until it ends (30 minutes at most), fetches
+ * batchgate through the job API, polls it like the job API's Python client (every 500 ms here) until it ends (30 minutes at most), fetches
  * the results, and prints what it measured. Run by {@code bench/remediation.sh}, which starts the jar at
  * {@code -Xmx512m}.
  *
@@ -55,7 +55,7 @@ public final class RemediationJobBenchmark {
             }
             String jobId = JSON.readTree(created.body()).path("job_id").asText();
 
-            // polled like the seed's client does it (this runs on batchgate.jar's classpath: no Awaitility here)
+            // polled like the job API's Python client does it (this runs on batchgate.jar's classpath: no Awaitility here)
             long deadline = System.nanoTime() + MAX_JOB_TIME.toNanos();
             JsonNode status;
             do {

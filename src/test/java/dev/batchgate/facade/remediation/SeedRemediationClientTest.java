@@ -46,15 +46,15 @@ class SeedRemediationClientTest {
         }
     }
 
-    /** Why the seed client cannot run here, or null when python3 with requests is installed. */
+    /** Why the Python client cannot run here, or null when python3 with requests is installed. */
     private static String pythonWithRequestsMissing() throws InterruptedException {
         try {
             Process check = new ProcessBuilder("python3", "-c", "import requests").redirectErrorStream(true).start();
             check.getInputStream().readAllBytes();
             return check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0 ? null
-                    : "skipped: the seed client needs the Python package 'requests' (pip install requests)";
+                    : "skipped: the Python client needs the Python package 'requests' (pip install requests)";
         } catch (IOException e) {
-            return "skipped: the seed client needs python3 on the PATH";
+            return "skipped: the Python client needs python3 on the PATH";
         }
     }
 }
