@@ -14,7 +14,8 @@ public final class ConfigSecrets {
     private static final String MASK = "***";
     private static final String GAP = "[ \\t]+";
     private static final String TYPE = "(?:\\d{1,2}" + GAP + ")?";
-    private static final String SECRET = "(?<secret>\"[^\"\\n]*\"|\\S+)";
+    // a mask already in place (a message quoting a masked line) is kept whole, not the start of a secret
+    private static final String SECRET = "(?<secret>\"[^\"\\n]*\"|\\*\\*\\*(?=['\"]?(?:\\s|$))|\\S+)";
 
     /** Each pattern's {@code secret} group is masked; the patterns overlap but masking is idempotent. */
     private static final List<Pattern> SECRETS = List.of(

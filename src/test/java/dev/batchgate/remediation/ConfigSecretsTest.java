@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigSecretsTest {
 
@@ -54,6 +55,13 @@ class ConfigSecretsTest {
             """)
     void should_leave_the_line_alone_when_it_holds_no_secret(String line) {
         assertThat(ConfigSecrets.mask(line)).isEqualTo(line);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"running config, line 2: 'enable secret 5 ***' is indented but no line above it opens a section",
+            "intended config, line 4: 'snmp-server community ***' is indented to column 2", "' key 7 ***'"})
+    void should_leave_a_mask_and_its_closing_quote_alone_when_masking_a_message_again(String message) {
+        assertThat(ConfigSecrets.mask(message)).isEqualTo(message);
     }
 
     @Test

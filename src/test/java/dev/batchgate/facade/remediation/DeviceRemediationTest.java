@@ -29,6 +29,14 @@ class DeviceRemediationTest {
     }
 
     @Test
+    void should_keep_the_closing_quote_when_the_quoted_line_ends_in_a_masked_secret() {
+        assertThatThrownBy(() -> bean.remediate("{\"platform\":\"cisco_ios\",\"running_config\":\" enable secret 5 "
+                + "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0\",\"intended_config\":\"\"}"))
+                .isInstanceOf(DeviceRemediationException.class)
+                .hasMessageStartingWith("running config, line 1: 'enable secret 5 ***' is indented but no line above it opens");
+    }
+
+    @Test
     void should_name_the_platform_when_it_is_unsupported() {
         assertThatThrownBy(() -> bean.remediate("{\"platform\":\"vyos\",\"running_config\":\"\",\"intended_config\":\"\"}"))
                 .isInstanceOf(DeviceRemediationException.class)
