@@ -34,6 +34,7 @@ import dev.batchgate.observe.JobStoreHealthCheck;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.security.ApiKeys;
 import dev.batchgate.security.AuthHandler;
+import dev.batchgate.security.CrossSiteGuard;
 import dev.batchgate.security.SecretMasker;
 import dev.batchgate.security.ServerExposure;
 import dev.batchgate.store.JobStore;
@@ -172,12 +173,13 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     return;
                 }
                 Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
-                // ahead of every route, Camel's own included: a slow body is cut off, a call without a key refused
+                // ahead of every route, Camel's own included: a slow body is cut off, a call without a key or from another site refused
                 BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
                 ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
                 new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
                 ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
                 HttpApi.refuseControlCharactersInUrls(router);
+                CrossSiteGuard.parse(settings.text("batchgate.allowed-origins", "")).mountFirst(router);
                 HttpApi.jsonNotFound(router);
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);

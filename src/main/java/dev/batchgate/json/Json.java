@@ -5,10 +5,16 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** The one ObjectMapper of the application: thread-safe once configured, so it is shared. */
 public final class Json {
@@ -26,6 +32,9 @@ public final class Json {
         MAPPER.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
     }
+
+    // Anything after the first value (a second object, stray text) would be silently dropped otherwise.
+    private static final ObjectReader STRICT = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -48,6 +57,21 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads one JSON value sent by a client (a request body, a dropped request file): text after it is a
+     * {@link JsonProcessingException}, bytes that are not UTF-8 (overlong forms, lone surrogates, stray
+     * continuation bytes, which Jackson's own decoder lets through) a {@link java.nio.charset.CharacterCodingException}.
+     */
+    public static JsonNode readStrict(InputStream utf8) throws IOException {
+        return STRICT.readTree(new InputStreamReader(utf8, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+    }
+
+    /** {@link #readStrict(InputStream)} for one line already decoded: only the trailing-text check applies. */
+    public static JsonNode readStrict(String text) throws JsonProcessingException {
+        return STRICT.readTree(text);
     }
 
     /** Parses text as JSON when it is JSON, else keeps it as a text node. */

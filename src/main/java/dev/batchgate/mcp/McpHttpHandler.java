@@ -11,10 +11,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.URI;
-import java.util.Objects;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,8 +24,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>POST with only notifications or responses: 202 and no body;
  *   <li>GET: 405, as this server offers no server-to-client stream; DELETE: 405, as it issues no sessions;
  *   <li>an {@code MCP-Protocol-Version} header naming a version not supported: 400;
- *   <li>an {@code Origin} header that is not a loopback origin: 403 (the spec's guard against DNS rebinding).
+ *   <li>a body that is not UTF-8: 400 with a -32700 parse error;
  * </ul>
+ * A request from a page of another origin is refused with 403 ahead of this handler, by the guard every
+ * unsafe call passes ({@link dev.batchgate.security.CrossSiteGuard}).
  * No {@code Mcp-Session-Id} is issued: {@link McpServer} keeps no per-client state, and the SDK client
  * works without one. Tool calls never block the event loop: the response is written when the call's
  * future completes, on the event loop that received the request.
@@ -37,7 +39,6 @@ public final class McpHttpHandler implements Handler<RoutingContext> {
     // Large enough for any batch of ids or env vars; a bigger body is answered 413 by the BodyHandler.
     private static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
     private static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
     private static final String JSON = "application/json";
 
     private final McpServer server;
@@ -60,19 +61,19 @@ public final class McpHttpHandler implements Handler<RoutingContext> {
             response.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "POST").end();
             return;
         }
-        String origin = context.request().getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !isLoopback(origin)) {
-            sendError(response, 403, JsonRpc.INVALID_REQUEST, "Forbidden: origin " + origin + " is not allowed");
-            return;
-        }
         String protocolVersion = context.request().getHeader(PROTOCOL_VERSION_HEADER);
         if (protocolVersion != null && !McpServer.SUPPORTED_PROTOCOL_VERSIONS.contains(protocolVersion)) {
             sendError(response, 400, JsonRpc.INVALID_REQUEST, "Bad request: unsupported " + PROTOCOL_VERSION_HEADER
                     + " " + protocolVersion + ", supported: " + String.join(", ", McpServer.SUPPORTED_PROTOCOL_VERSIONS));
             return;
         }
-        // An empty body has no buffer at all; it is answered as malformed JSON like any other.
-        String body = Objects.requireNonNullElse(context.body().asString(), "");
+        String body;
+        try {
+            body = utf8(context.body().buffer());
+        } catch (CharacterCodingException e) {
+            sendError(response, 400, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid UTF-8");
+            return;
+        }
         Optional<CompletableFuture<JsonNode>> answer = server.handle(body);
         if (answer.isEmpty()) {
             response.setStatusCode(202).end();
@@ -91,13 +92,13 @@ public final class McpHttpHandler implements Handler<RoutingContext> {
         }));
     }
 
-    private static boolean isLoopback(String origin) {
-        try {
-            String host = URI.create(origin).getHost();
-            return host != null && LOOPBACK_HOSTS.contains(host);
-        } catch (IllegalArgumentException malformed) {
-            return false;
+    /** Strictly decoded: a lenient decoder would turn bad bytes (an overlong '/') into text that parses. */
+    private static String utf8(Buffer body) throws CharacterCodingException {
+        // an empty body has no buffer at all; it is answered as malformed JSON like any other
+        if (body == null) {
+            return "";
         }
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body.getBytes())).toString();
     }
 
     private static void sendError(HttpServerResponse response, int status, int code, String message) {

@@ -2,12 +2,13 @@ package dev.batchgate.mcp;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import dev.batchgate.security.CrossSiteGuard;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A Vert.x HTTP server on a free 127.0.0.1 port with {@link McpHttpHandler} mounted. */
+/** A Vert.x HTTP server on a free 127.0.0.1 port with {@link McpHttpHandler} mounted behind the cross-site guard. */
 final class McpTestHttpServer implements AutoCloseable {
 
     private final Vertx vertx;
@@ -21,6 +22,8 @@ final class McpTestHttpServer implements AutoCloseable {
     static McpTestHttpServer start(McpTool... tools) throws Exception {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
+        // as on batchgate's server: the guard every unsafe call passes refuses pages of other origins
+        CrossSiteGuard.parse("").mountFirst(router);
         McpHttpHandler.mount(router, new McpServer("test", List.of(tools)));
         HttpServer httpServer = vertx.createHttpServer()
                 .requestHandler(router)

@@ -21,7 +21,9 @@ import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -223,10 +225,14 @@ public final class FileDrops {
                 throw new BadRequestException(413, "the request is larger than batchgate.max-body (" + maxRequestBytes
                         + " bytes); drop its items as an item list (inbox/<target>/<operation>/<name>.jsonl) instead");
             }
-            body = Json.MAPPER.readTree(file.toFile());
+            try (InputStream in = Files.newInputStream(file)) {
+                body = Json.readStrict(in);
+            }
         } catch (JsonProcessingException e) {
             throw new BadRequestException(400, "not valid JSON at line " + e.getLocation().getLineNr() + ": "
                     + e.getOriginalMessage());
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException(400, "not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

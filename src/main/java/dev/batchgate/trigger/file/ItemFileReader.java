@@ -155,7 +155,7 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
             case TXT -> node = Json.MAPPER.getNodeFactory().textNode(text.strip());
             case JSONL -> {
                 try {
-                    node = Json.MAPPER.readTree(text);
+                    node = Json.readStrict(text);
                 } catch (JsonProcessingException e) {
                     return new Line(lineNumber, index, null, List.of(new LineError(lineNumber, null,
                             "not valid JSON: " + shorten(e.getOriginalMessage()))));
