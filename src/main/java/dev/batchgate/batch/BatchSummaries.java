@@ -92,7 +92,7 @@ public final class BatchSummaries {
     /**
      * Progress, rate and ETA from the work done and planned: item passes (an item's checks, each
      * stage of a chain, its rollback), so a multi-phase batch moves on steadily; the rate is in items
-     * per minute.
+     * that ran (not cancelled ones) per minute.
      */
     private static void times(ObjectNode doc, ObjectNode counts, int total, long doneWork, long plannedWork, Instant createdAt,
                               Instant startedAt, Instant finishedAt, boolean isFinished) {
@@ -106,12 +106,14 @@ public final class BatchSummaries {
         Instant end = finishedAt != null ? finishedAt : Instant.now();
         Long durationMs = startedAt == null ? null : Duration.between(startedAt, end).toMillis();
         doc.put("durationMs", durationMs);
-        Double rate = durationMs == null || durationMs == 0 ? null : Math.round(finished * 600_000.0 / durationMs) / 10.0;
+        // a cancelled item never ran: counting it would show a stopped batch as fast as its cancel
+        double ran = Math.max(0, finished - counts.path("cancelled").asInt());
+        Double rate = durationMs == null || durationMs == 0 ? null : Math.round(ran * 600_000.0 / durationMs) / 10.0;
         doc.put("ratePerMinute", rate);
         if (isFinished || rate == null || rate == 0) {
             doc.putNull("etaMs");
         } else {
-            doc.put("etaMs", Math.round((total - finished) / (finished / durationMs)));
+            doc.put("etaMs", Math.round((total - finished) / (ran / durationMs)));
         }
     }
 }
