@@ -222,6 +222,10 @@ public final class BatchFlow {
                 extra.has("rollback") ? " rolledBack=" + run.count(ItemStatus.ROLLED_BACK) + " rollbackFailed="
                         + run.count(ItemStatus.ROLLBACK_FAILED) : "",
                 run.startedAt() == null ? 0 : now.toEpochMilli() - run.startedAt().toEpochMilli());
+        if (run.failuresNotLogged() > 0) {
+            LOG.warn("batch {}: {} more failed items not logged one by one (the first {} were)", run.id(),
+                    run.failuresNotLogged(), BatchRun.LOGGED_FAILURES);
+        }
     }
 
     /** Items still pending when the batch stopped end cancelled, each counted in the stage it waited for. */

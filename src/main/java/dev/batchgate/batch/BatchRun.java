@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live state of one running batch: counters by item status, the phase it is in (checks, a stage,
@@ -23,8 +26,13 @@ import java.util.function.Consumer;
  */
 public final class BatchRun {
 
+    /** Failed items logged one by one per batch; beyond that only their number, at the batch's end. */
+    static final int LOGGED_FAILURES = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
+
     private final String id;
     private final BatchSpec spec;
+    private final AtomicInteger failures = new AtomicInteger();
     private final Target target;
     private final int total;
     private final Instant createdAt;
@@ -362,6 +370,9 @@ public final class BatchRun {
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
         counts.incrementAndGet(after.ordinal());
         counts.decrementAndGet(ItemStatus.RUNNING.ordinal());
+        if (after == ItemStatus.FAILED || after == ItemStatus.ROLLBACK_FAILED) {
+            logFailure(after, result);
+        }
         long work = 1;
         if (current != null) {
             switch (current.kind()) {
@@ -374,6 +385,18 @@ public final class BatchRun {
             }
         }
         doneWork.addAndGet(work);
+    }
+
+    private void logFailure(ItemStatus status, ItemResult result) {
+        if (failures.getAndIncrement() < LOGGED_FAILURES) {
+            LOG.warn("batch {} item {} {}: operation={} httpStatus={} attempts={} error={}", id, result.id().asText(),
+                    status.wire(), spec.operationLabel(), result.httpStatus(), result.attempts(), result.error());
+        }
+    }
+
+    /** Failed items of this run that {@link #LOGGED_FAILURES} kept out of the log. */
+    int failuresNotLogged() {
+        return Math.max(0, failures.get() - LOGGED_FAILURES);
     }
 
     /** Frees the item's place and tells the listeners; after the stop rules ran, so no item starts past a stop. */
