@@ -29,6 +29,12 @@ public final class JobStore implements AutoCloseable {
     private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
     private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
 
+    static {
+        // the TCP server AUTO_SERVER starts (see durableUrl) is for processes on this machine only; H2 reads
+        // this property when it starts one, and would otherwise listen on every interface
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
 
@@ -48,7 +54,7 @@ public final class JobStore implements AutoCloseable {
      * H2 holds commits in memory for up to half a second by default; a 202 must mean "on disk",
      * so commits are written at once. An H2 file database is opened with AUTO_SERVER, so a second
      * process on the same data directory ({@code batchgate.jar mcp} next to a server) shares it
-     * instead of failing on the file lock.
+     * instead of failing on the file lock (over a TCP server on 127.0.0.1 only).
      */
     static String durableUrl(String url) {
         if (!url.startsWith("jdbc:h2:")) {
