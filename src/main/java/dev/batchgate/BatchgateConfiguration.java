@@ -31,6 +31,7 @@ import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
 import dev.batchgate.observe.BatchMetrics;
 import dev.batchgate.observe.JobStoreHealthCheck;
+import dev.batchgate.observe.MetricsScrape;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.security.ApiKeys;
 import dev.batchgate.security.AuthHandler;
@@ -48,6 +49,7 @@ import dev.batchgate.trigger.schedule.ScheduleRoutes;
 import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
@@ -179,6 +181,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
                 HttpApi.refuseControlCharactersInUrls(router);
                 HttpApi.jsonNotFound(router);
+                String metricsPath = settings.text("camel.metrics.path", "/observe/metrics");
+                if (meterRegistry(ctx) instanceof PrometheusMeterRegistry prometheus
+                        && router.getRoutes().stream().anyMatch(route -> metricsPath.equals(route.getPath()))) {
+                    MetricsScrape.mountAhead(router, metricsPath, prometheus);
+                }
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
