@@ -3,6 +3,7 @@ package dev.batchgate;
 import dev.batchgate.api.BatchesApi;
 import dev.batchgate.api.BodyReadTimeout;
 import dev.batchgate.api.HttpApi;
+import dev.batchgate.api.MalformedRequests;
 import dev.batchgate.api.OpenApiDocument;
 import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
@@ -87,7 +88,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
         SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry.
         // Native epoll where there is one: fewer syscalls per call, and timers to the microsecond, not the ms.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // Its HTTP servers answer requests their decoder cannot read with JSON errors too.
+        Vertx vertx = MalformedRequests.answeredInJson(Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)));
         LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO");
         context.getRegistry().bind("vertx", vertx);
         // Camel's timers per route, as camel.metrics.enableRoutePolicy would add them, but not for item-run:
@@ -173,7 +175,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
                     return;
                 }
-                Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                VertxPlatformHttpRouter router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
                 // ahead of every route, Camel's own included: a slow body is cut off, a call without a key refused
                 BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
                 ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
@@ -181,6 +183,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
                 HttpApi.refuseControlCharactersInUrls(router);
                 HttpApi.jsonNotFound(router);
+                if (router.getServer().getServer().requestHandler() instanceof Router root) {
+                    HttpApi.jsonNotFoundAtTheRoot(root);
+                }
                 String metricsPath = settings.text("camel.metrics.path", "/observe/metrics");
                 if (meterRegistry(ctx) instanceof PrometheusMeterRegistry prometheus
                         && router.getRoutes().stream().anyMatch(route -> metricsPath.equals(route.getPath()))) {
@@ -263,8 +268,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */
-    private static Router serverRouter(CamelContext ctx, int port) {
-        Router router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+    private static VertxPlatformHttpRouter serverRouter(CamelContext ctx, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         return router != null ? router : VertxPlatformHttpRouter.lookup(ctx);
     }
 
