@@ -85,6 +85,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        refuseCamelServerKeys(settings);
         SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry.
         // Native epoll where there is one: fewer syscalls per call, and timers to the microsecond, not the ms.
@@ -271,6 +272,32 @@ public class BatchgateConfiguration implements CamelConfiguration {
     private static VertxPlatformHttpRouter serverRouter(CamelContext ctx, int port) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         return router != null ? router : VertxPlatformHttpRouter.lookup(ctx);
+    }
+
+    /**
+     * The API, the dashboard, health and metrics share one server at batchgate.bind:batchgate.port. Camel's
+     * own keys for its servers would move only a part (health and metrics, or an empty server without the
+     * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
+     */
+    private static void refuseCamelServerKeys(Settings settings) {
+        String port = settings.text("batchgate.port", "8080");
+        String bind = settings.text("batchgate.bind", "127.0.0.1");
+        // the second values are Camel's defaults, which apply when a key is not set at all
+        if (settings.bool("camel.server.enabled", true)) {
+            requireSame("camel.server.port", settings.text("camel.server.port", "8080"), "batchgate.port", port);
+            requireSame("camel.server.host", settings.text("camel.server.host", "0.0.0.0"), "batchgate.bind", bind);
+        }
+        if (settings.bool("camel.management.enabled", false)) {
+            requireSame("camel.management.port", settings.text("camel.management.port", "8080"), "batchgate.port", port);
+            requireSame("camel.management.host", settings.text("camel.management.host", "0.0.0.0"), "batchgate.bind", bind);
+        }
+    }
+
+    private static void requireSame(String camelKey, String camelValue, String batchgateKey, String batchgateValue) {
+        if (!camelValue.equals(batchgateValue)) {
+            throw new IllegalStateException(camelKey + "=" + camelValue + " but " + batchgateKey + "=" + batchgateValue
+                    + ": batchgate serves its API, health and metrics on one server; set " + batchgateKey + " instead");
+        }
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();
