@@ -3,6 +3,7 @@ package dev.batchgate;
 import dev.batchgate.api.BatchesApi;
 import dev.batchgate.api.BodyReadTimeout;
 import dev.batchgate.api.HttpApi;
+import dev.batchgate.api.MalformedRequests;
 import dev.batchgate.api.OpenApiDocument;
 import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
@@ -31,6 +32,7 @@ import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
 import dev.batchgate.observe.BatchMetrics;
 import dev.batchgate.observe.JobStoreHealthCheck;
+import dev.batchgate.observe.MetricsScrape;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.security.ApiKeys;
 import dev.batchgate.security.AuthHandler;
@@ -49,6 +51,7 @@ import dev.batchgate.trigger.schedule.ScheduleRoutes;
 import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
@@ -83,10 +86,12 @@ public class BatchgateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
+        refuseCamelServerKeys(settings);
         SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry.
         // Native epoll where there is one: fewer syscalls per call, and timers to the microsecond, not the ms.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // Its HTTP servers answer requests their decoder cannot read with JSON errors too.
+        Vertx vertx = MalformedRequests.answeredInJson(Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)));
         LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO");
         context.getRegistry().bind("vertx", vertx);
         // Camel's timers per route, as camel.metrics.enableRoutePolicy would add them, but not for item-run:
@@ -172,7 +177,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
                     return;
                 }
-                Router router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                VertxPlatformHttpRouter router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
                 // ahead of every route, Camel's own included: a slow body is cut off, a call without a key or from another site refused
                 BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
                 ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
@@ -181,6 +186,14 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 HttpApi.refuseControlCharactersInUrls(router);
                 CrossSiteGuard.parse(settings.text("batchgate.allowed-origins", "")).mountFirst(router);
                 HttpApi.jsonNotFound(router);
+                if (router.getServer().getServer().requestHandler() instanceof Router root) {
+                    HttpApi.jsonNotFoundAtTheRoot(root);
+                }
+                String metricsPath = settings.text("camel.metrics.path", "/observe/metrics");
+                if (meterRegistry(ctx) instanceof PrometheusMeterRegistry prometheus
+                        && router.getRoutes().stream().anyMatch(route -> metricsPath.equals(route.getPath()))) {
+                    MetricsScrape.mountAhead(router, metricsPath, prometheus);
+                }
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
@@ -258,9 +271,35 @@ public class BatchgateConfiguration implements CamelConfiguration {
     }
 
     /** The router of the platform-http server, registered under a name that carries the port unless it is 8080. */
-    private static Router serverRouter(CamelContext ctx, int port) {
-        Router router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+    private static VertxPlatformHttpRouter serverRouter(CamelContext ctx, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         return router != null ? router : VertxPlatformHttpRouter.lookup(ctx);
+    }
+
+    /**
+     * The API, the dashboard, health and metrics share one server at batchgate.bind:batchgate.port. Camel's
+     * own keys for its servers would move only a part (health and metrics, or an empty server without the
+     * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
+     */
+    private static void refuseCamelServerKeys(Settings settings) {
+        String port = settings.text("batchgate.port", "8080");
+        String bind = settings.text("batchgate.bind", "127.0.0.1");
+        // the second values are Camel's defaults, which apply when a key is not set at all
+        if (settings.bool("camel.server.enabled", true)) {
+            requireSame("camel.server.port", settings.text("camel.server.port", "8080"), "batchgate.port", port);
+            requireSame("camel.server.host", settings.text("camel.server.host", "0.0.0.0"), "batchgate.bind", bind);
+        }
+        if (settings.bool("camel.management.enabled", false)) {
+            requireSame("camel.management.port", settings.text("camel.management.port", "8080"), "batchgate.port", port);
+            requireSame("camel.management.host", settings.text("camel.management.host", "0.0.0.0"), "batchgate.bind", bind);
+        }
+    }
+
+    private static void requireSame(String camelKey, String camelValue, String batchgateKey, String batchgateValue) {
+        if (!camelValue.equals(batchgateValue)) {
+            throw new IllegalStateException(camelKey + "=" + camelValue + " but " + batchgateKey + "=" + batchgateValue
+                    + ": batchgate serves its API, health and metrics on one server; set " + batchgateKey + " instead");
+        }
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();

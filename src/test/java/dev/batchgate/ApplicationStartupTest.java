@@ -1,6 +1,7 @@
 package dev.batchgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The app starts from ./routes and ./application.properties, and every key can be overridden. */
 class ApplicationStartupTest {
@@ -79,6 +82,21 @@ class ApplicationStartupTest {
                     .isEqualTo("POST /instances/{id}/restart");
         } finally {
             System.clearProperty("batchgate.targets.instances.retries");
+        }
+    }
+
+    /** Camel's own server keys would put the API on one server and health and metrics on another, or bind elsewhere than logged. */
+    @ParameterizedTest
+    @CsvSource({"camel.server.port, batchgate.port", "camel.management.port, batchgate.port",
+            "camel.server.host, batchgate.bind", "camel.management.host, batchgate.bind"})
+    void should_refuse_to_start_and_name_the_batchgate_key_when_a_camel_server_key_is_overridden(String camelKey, String batchgateKey) {
+        String value = camelKey.endsWith(".port") ? Integer.toString(BatchgateTestApp.freePort()) : "0.0.0.0";
+        BatchgateTestApp app = new BatchgateTestApp().with(camelKey, value);
+        try {
+            assertThatThrownBy(app::start).hasStackTraceContaining(camelKey + "=" + value)
+                    .hasStackTraceContaining("set " + batchgateKey + " instead");
+        } finally {
+            app.close();
         }
     }
 

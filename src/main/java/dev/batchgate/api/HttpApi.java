@@ -1,5 +1,6 @@
 package dev.batchgate.api;
 
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
@@ -60,6 +61,15 @@ public final class HttpApi {
                 + ctx.normalizedPath()));
     }
 
+    /**
+     * A request target that is no path (CONNECT host:port, OPTIONS *, a word) never reaches batchgate's
+     * routes: the server's root router, which hands paths on to them, refuses it with a 404 of its own.
+     */
+    public static void jsonNotFoundAtTheRoot(Router root) {
+        root.errorHandler(404, ctx -> Responses.error(ctx, 404, "nothing here: " + ctx.request().method() + " "
+                + ctx.request().uri()));
+    }
+
     /** Mounts a handler whose thrown or failed errors become JSON errors. */
     public static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         router.route(method, path).handler(ctx -> {
@@ -75,12 +85,21 @@ public final class HttpApi {
         if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
             return; // the client is gone (or was sent away, see BodyReadTimeout): nobody to answer
         }
-        if (ctx.failure() != null) {
+        if (bodyUndecodable(ctx)) {
+            // the client's error, not one of batchgate's to log; Vert.x 4.5 closes the connection before this is flushed
+            Responses.error(ctx, 400, "the request body could not be read: malformed chunked transfer encoding");
+        } else if (ctx.failure() != null) {
             Responses.failure(ctx, ctx.failure());
         } else if (ctx.statusCode() == 413) {
             Responses.error(ctx, 413, "the request body is larger than the limit (batchgate.max-body)");
         } else {
             Responses.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "request failed");
         }
+    }
+
+    /** Netty's decoder gave up on a chunk of a body still arriving: a chunk size that is no hex number, or a line too long. */
+    private static boolean bodyUndecodable(RoutingContext ctx) {
+        return !ctx.request().isEnded()
+                && (ctx.failure() instanceof NumberFormatException || ctx.failure() instanceof TooLongFrameException);
     }
 }

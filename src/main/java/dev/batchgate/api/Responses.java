@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
 import dev.batchgate.security.SecretMasker;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,16 +20,25 @@ public final class Responses {
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {
-        if (ctx.response().ended() || ctx.response().closed()) {
+        json(ctx.response(), status, body);
+    }
+
+    private static void json(HttpServerResponse response, int status, Object body) {
+        if (response.ended() || response.closed()) {
             return;
         }
-        ctx.response().setStatusCode(status)
+        response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(SecretMasker.mask(body instanceof String s ? s : Json.write(body)));
     }
 
     public static void error(RoutingContext ctx, int status, String message) {
         error(ctx, status, message, List.of());
+    }
+
+    /** An error for a request no router saw (one the HTTP decoder could not read). */
+    public static void error(HttpServerResponse response, int status, String message) {
+        json(response, status, Json.object().put("error", message));
     }
 
     public static void error(RoutingContext ctx, int status, String message, List<BadRequestException.FieldError> details) {

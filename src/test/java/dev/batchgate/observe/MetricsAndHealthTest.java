@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,8 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MetricsAndHealthTest {
 
@@ -116,18 +120,43 @@ class MetricsAndHealthTest {
         assertThat(result.getMessage()).contains("the job store does not answer");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "text/plain | text/plain; version=0.0.4; charset=utf-8",
+            "text/plain; version=0.0.4 | text/plain; version=0.0.4; charset=utf-8",
+            "*/* | text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0 | application/openmetrics-text; version=1.0.0; charset=utf-8",
+            // what Prometheus itself sends
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                    + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1 | application/openmetrics-text; version=1.0.0; charset=utf-8"})
+    void should_answer_in_the_format_asked_for_when_the_scraper_sends_an_accept_header(String accept, String contentType) {
+        var response = app.send(HttpRequest.newBuilder(URI.create(app.url("/observe/metrics"))).header("Accept", accept).GET());
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(contentType);
+        List<Sample> samples = parse(response.text());
+        assertThat(samples).extracting(Sample::name).contains("batchgate_batches_running", "jvm_memory_used_bytes");
+        if (contentType.startsWith("application/openmetrics-text")) {
+            assertThat(response.text()).endsWith("# EOF\n");
+        }
+    }
+
     record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? ([-+0-9.eE]+|NaN|[+-]Inf)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    /** Parses the Prometheus text format. */
     static List<Sample> scrape() {
         var response = app.get("/observe/metrics");
         assertThat(response.status()).isEqualTo(200);
+        return parse(response.text());
+    }
+
+    /** Parses the samples of the Prometheus text format or of OpenMetrics (whose other lines start with '#' too). */
+    static List<Sample> parse(String text) {
         List<Sample> samples = new ArrayList<>();
-        for (String line : response.text().split("\n")) {
+        for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.LogCapture;
 import dev.batchgate.testing.StubServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input of every kind gets a 4xx with a JSON error, never a 500, and never reaches the downstream. */
@@ -203,6 +207,52 @@ class HostileInputTest {
             assertThat(response.status()).as(path).isEqualTo(400);
             assertJsonError(response);
         }
+    }
+
+    /** Requests the HTTP decoder cannot read, or whose target is no path: answered before any route runs. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "431 | GET /v1/targets HTTP/1.1\\r\\nHost: x\\r\\nX-Big: {9000}\\r\\n\\r\\n",
+            "414 | GET /v1/targets?q={5000} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n",
+            "400 | GARBAGE\\r\\n\\r\\n",
+            "400 | GET /v1/targets HTTP/1.1\\r\\nHost: x\\r\\nNo colon here\\r\\n\\r\\n",
+            "400 | POST /v1/batches HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: ten\\r\\n\\r\\n",
+            "400 | POST /v1/batches HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 2\\r\\nContent-Length: 3\\r\\n\\r\\n{}",
+            "404 | CONNECT 127.0.0.1:80 HTTP/1.1\\r\\nHost: 127.0.0.1:80\\r\\n\\r\\n",
+            "404 | GET no-slash HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"})
+    void should_answer_a_json_error_when_the_request_is_not_readable_http(int status, String template) throws IOException {
+        String request = expand(template);
+        try (Socket socket = new Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readAnswer(socket.getInputStream());
+
+            assertThat(answer).as(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+            assertThat(answer).containsIgnoringCase("content-type: application/json");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(Json.read(body).path("error").isTextual()).as(answer).isTrue();
+        }
+    }
+
+    /** Vert.x closes the connection on a chunk it cannot decode before any answer is flushed: no 500, no error logged. */
+    @Test
+    void should_close_the_connection_and_log_no_error_when_a_chunk_size_is_malformed() throws IOException {
+        try (LogCapture log = new LogCapture(false); Socket socket = new Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(readAnswer(socket.getInputStream())).doesNotContain(" 500 ");
+            assertThat(closedByServer(socket)).isTrue();
+            assertThat(log.text()).doesNotContain("ERROR");
+        }
+    }
+
+    /** {@code \r\n} as written in a test case, {@code {n}} as n letters. */
+    private static String expand(String template) {
+        String request = template.replace("\\r\\n", "\r\n");
+        Matcher repeat = Pattern.compile("\\{(\\d+)}").matcher(request);
+        return repeat.replaceAll(m -> "a".repeat(Integer.parseInt(m.group(1))));
     }
 
     static void assertJsonError(BatchgateTestApp.Response response) {
