@@ -77,7 +77,7 @@ public final class BatchgateTestApp implements AutoCloseable {
         return this;
     }
 
-    /** A property as this app will start with it (the job store url, say, to prepare the store before start). */
+    /** A property as this app will start with it (the job store url, say, for a second process on the same store). */
     public String property(String key) {
         return properties.get(key);
     }
@@ -105,7 +105,6 @@ public final class BatchgateTestApp implements AutoCloseable {
         return dataDir;
     }
 
-    /** A property this app was given (or null), e.g. {@code batchgate.db.url} for a second process on the same store. */
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }

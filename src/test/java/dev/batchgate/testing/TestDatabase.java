@@ -1,5 +1,6 @@
 package dev.batchgate.testing;
 
+import dev.batchgate.store.StorePassword;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.UUID;
 /**
  * A job store of its own for one test app (or for one app and its restarts): a fresh H2 file, or,
  * with {@code BATCHGATE_TEST_DB_URL} set (the PostgreSQL run of {@code .ci/run}), a fresh schema in
- * that database, selected with {@code currentSchema} and dropped on {@link #close()}.
+ * that database, selected with {@code currentSchema} and dropped on {@link #close()}. An H2 store is
+ * configured as shipped, without a password, so it gets the generated one (see {@link StorePassword}).
  */
 public record TestDatabase(String url, String user, String password, String schema) implements AutoCloseable {
 
@@ -49,9 +51,12 @@ public record TestDatabase(String url, String user, String password, String sche
         return new TestDatabase(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password, schema);
     }
 
-    /** A connection for a test's own look into the store (H2: only while no app has the file open). */
+    /**
+     * A connection for a test's own look into the store (H2: only while no app has the file open), with
+     * the store's own credential: an H2 store configured without a password has one in its password file.
+     */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        return DriverManager.getConnection(url, user, StorePassword.resolve(url, password));
     }
 
     @Override
