@@ -105,7 +105,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory(routeMetrics);
 
         JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),
-                settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""));
+                settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""),
+                settings.duration("batchgate.db.connection-timeout", JobStore.DEFAULT_CONNECTION_TIMEOUT));
         ResultWriter writer = new ResultWriter(store,
                 settings.integer("batchgate.store.max-unwritten-results", ResultWriter.DEFAULT_MAX_UNWRITTEN));
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));

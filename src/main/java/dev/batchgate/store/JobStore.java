@@ -3,12 +3,14 @@ package dev.batchgate.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.batchgate.json.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 
 /**
  * The durable job store: batches, their items and results, idempotency keys. Plain JDBC over a
@@ -29,6 +32,9 @@ public final class JobStore implements AutoCloseable {
     private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
     private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
 
+    /** How long a call waits for a store connection by default before it fails (and the API answers 503). */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
     static {
         // the TCP server AUTO_SERVER starts (see durableUrl) is for processes on this machine only; H2 reads
         // this property when it starts one, and would otherwise listen on every interface
@@ -39,15 +45,45 @@ public final class JobStore implements AutoCloseable {
     private final Jdbc jdbc;
 
     public JobStore(String url, String user, String password) {
+        this(url, user, password, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * {@code connectionTimeout} bounds how long a call waits for a connection: with the store down, a
+     * health check or a new batch fails after it instead of Hikari's 30 s (the result writer retries).
+     */
+    public JobStore(String url, String user, String password, Duration connectionTimeout) {
+        String durable = durableUrl(url);
+        String storePassword = StorePassword.resolve(url, password);
+        if (StorePassword.file(url).isPresent() && !storePassword.equals(password)) {
+            StorePassword.adopt(durable, user, storePassword);
+        }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(durableUrl(url));
+        config.setJdbcUrl(durable);
         config.setUsername(user);
-        config.setPassword(password);
+        config.setPassword(storePassword);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        // Hikari wants the liveness check of a pooled connection shorter than the wait for one
+        config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
+        config.setExceptionOverride(new EvictBrokenH2Sessions());
         config.setMaximumPoolSize(10);
         config.setPoolName("job-store");
         this.dataSource = new HikariDataSource(config);
         this.jdbc = new Jdbc(dataSource);
         Flyway.configure().dataSource(dataSource).load().migrate();
+    }
+
+    /**
+     * The pool drops a connection on the SQL states that mean "connection gone" (PostgreSQL's 08xxx); H2
+     * says so with codes of its own, and a connection to an H2 server that went away would otherwise stay
+     * pooled and fail every call after the server is back.
+     */
+    private static final class EvictBrokenH2Sessions implements SQLExceptionOverride {
+        @java.lang.Override
+        public Override adjudicate(SQLException e) {
+            return e.getErrorCode() == ErrorCode.CONNECTION_BROKEN_1 || e.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
+                    ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
     }
 
     /**
