@@ -2,14 +2,20 @@ package dev.batchgate;
 
 import dev.batchgate.mcp.McpServer;
 import dev.batchgate.mcp.McpStdio;
+import dev.batchgate.security.StartupSecrets;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
 /** Starts batchgate: Camel Main with the routes and properties of the working directory (or the bundled ones). */
 public final class Application {
+
+    /** ./application.properties wins over the bundled copy, which supplies defaults when run elsewhere. */
+    private static final List<String> PROPERTY_LOCATIONS = List.of("file:application.properties;optional=true",
+            "classpath:application.properties;optional=true");
 
     private Application() {
     }
@@ -59,11 +65,11 @@ public final class Application {
 
     /** A configured but not started Main; tests start it with their own override properties. */
     public static Main create() {
+        // before Main exists: Camel logs property values at DEBUG from its first line on
+        StartupSecrets.register(PROPERTY_LOCATIONS, System.getenv(), System.getProperties());
         // not Main(Application.class): that also scans dev.batchgate, finds BatchgateConfiguration and runs it a second time
         Main main = new Main();
-        // ./application.properties wins over the bundled copy, which supplies defaults when run elsewhere
-        main.setPropertyPlaceholderLocations(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+        main.setPropertyPlaceholderLocations(String.join(",", PROPERTY_LOCATIONS));
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         // the package scan that Main(Application.class) turns on would find BatchgateConfiguration a second time

@@ -21,8 +21,9 @@ public final class SecretMasker {
     public static final String MASK = Secrets.MASK;
     /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
     static final int MIN_LENGTH = 6;
-    private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "token", "api-key", "apikey",
-            "api-keys", "credential", "private-key");
+    /** Compared with key names stripped of separators, so LLM_API_KEY and batchgate.llm.api-key both match. */
+    private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "token", "apikey", "credential",
+            "privatekey", "authorization");
 
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static volatile List<String> longestFirst = List.of();
@@ -32,26 +33,31 @@ public final class SecretMasker {
 
     /** Registers the secret values among {@code batchgate.*} properties, judged by their key names. */
     public static void registerFromProperties(Map<String, String> properties) {
-        properties.forEach((key, value) -> {
-            if (value == null || value.isBlank()) {
-                return;
+        properties.forEach(SecretMasker::registerIfSecret);
+    }
+
+    /** Registers {@code value} when {@code key}, a property key or an environment variable name, names a secret. */
+    public static void registerIfSecret(String key, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        // an environment variable spells batchgate.db.password as BATCHGATE_DB_PASSWORD
+        String dotted = key.toLowerCase(Locale.ROOT).replace('_', '.');
+        String compact = dotted.replace(".", "").replace("-", "");
+        int headers = dotted.indexOf(".headers.");
+        if (headers >= 0) {
+            if (Secrets.isSecretHeader(dotted.substring(headers + ".headers.".length()))) {
+                registerHeaderValue(value);
             }
-            String lower = key.toLowerCase(Locale.ROOT);
-            int headers = lower.indexOf(".headers.");
-            if (headers >= 0) {
-                if (Secrets.isSecretHeader(key.substring(headers + ".headers.".length()))) {
-                    registerHeaderValue(value);
-                }
-            } else if (lower.endsWith("api-keys")) {
-                for (String part : value.split(",")) {
-                    register(part.trim());
-                }
-            } else if (SECRET_KEY_PARTS.stream().anyMatch(lower::contains)) {
-                register(value.trim());
-            } else if (lower.endsWith(".url")) {
-                registerUrlCredentials(value);
+        } else if (compact.endsWith("apikeys")) {
+            for (String part : value.split(",")) {
+                register(part.trim());
             }
-        });
+        } else if (SECRET_KEY_PARTS.stream().anyMatch(compact::contains)) {
+            register(value.trim());
+        } else if (dotted.endsWith(".url")) {
+            registerUrlCredentials(value);
+        }
     }
 
     /** A header value and, for {@code Bearer xyz} / {@code Basic xyz}, the credential on its own. */

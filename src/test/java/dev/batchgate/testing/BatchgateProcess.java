@@ -34,6 +34,7 @@ public final class BatchgateProcess implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
@@ -53,6 +54,12 @@ public final class BatchgateProcess implements AutoCloseable {
         return this;
     }
 
+    /** An environment variable of the child JVM, for {@code {{env:NAME}}} placeholders and env overrides. */
+    public BatchgateProcess env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public BatchgateProcess target(String name, String url, Map<String, String> settings) {
         with("batchgate.targets." + name + ".url", url);
         settings.forEach((k, v) -> with("batchgate.targets." + name + "." + k, v));
@@ -67,9 +74,11 @@ public final class BatchgateProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        builder.environment().putAll(environment);
         try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+            process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + command, e);
         }
@@ -78,7 +87,9 @@ public final class BatchgateProcess implements AutoCloseable {
                 throw new IllegalStateException("batchgate exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                return get("/v1/targets").status() == 200;
+                // 401: the API is up and wants one of the configured API keys
+                int status = get("/v1/targets").status();
+                return status == 200 || status == 401;
             } catch (IllegalStateException e) {
                 return false;
             }
