@@ -30,8 +30,8 @@ class SummaryRulesTest {
         run.itemStarted(ItemStatus.PENDING);
         run.itemStarted(ItemStatus.PENDING);
 
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED));
-        SummaryRules.fold(run, result(ItemStatus.FAILED));
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 0);
+        SummaryRules.fold(run, result(ItemStatus.FAILED), 0);
 
         assertThat(run.count(ItemStatus.SUCCEEDED)).isEqualTo(1);
         assertThat(run.count(ItemStatus.FAILED)).isEqualTo(1);
