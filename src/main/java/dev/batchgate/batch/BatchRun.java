@@ -479,7 +479,12 @@ public final class BatchRun {
             return;
         }
         synchronized (waiting) {
-            waiting.put(event.finishSeq(), event);
+            if (event.finishSeq() != publishedSeq + 1) {
+                waiting.put(event.finishSeq(), event);
+                return;
+            }
+            publishedSeq++;
+            deliver(event);
             while (!waiting.isEmpty() && waiting.firstKey() == publishedSeq + 1) {
                 publishedSeq++;
                 deliver(waiting.pollFirstEntry().getValue());
