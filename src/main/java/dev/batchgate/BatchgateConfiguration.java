@@ -196,7 +196,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     MetricsScrape.mountAhead(router, metricsPath, prometheus);
                 }
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
-                new BatchesApi(vertx, engine, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
+                new BatchesApi(vertx, engine, writer, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
                 Dashboard.mount(router);

@@ -15,6 +15,7 @@ import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.IdempotencyRecord;
+import dev.batchgate.store.ResultWriter;
 import dev.batchgate.store.StoreException;
 import dev.batchgate.store.StoredItem;
 import io.vertx.core.Vertx;
@@ -38,11 +39,14 @@ public final class BatchesApi {
 
     private final Vertx vertx;
     private final BatchEngine engine;
+    private final ResultWriter writer;
     private final BatchRequestParser parser;
 
-    public BatchesApi(Vertx vertx, BatchEngine engine, BatchRequestParser parser) {
+    /** {@code writer}: the results queued for the store, which a resumed event stream waits for before it reads them. */
+    public BatchesApi(Vertx vertx, BatchEngine engine, ResultWriter writer, BatchRequestParser parser) {
         this.vertx = vertx;
         this.engine = engine;
+        this.writer = writer;
         this.parser = parser;
     }
 
@@ -190,22 +194,30 @@ public final class BatchesApi {
         }, (c, body) -> Responses.json(c, 200, body));
     }
 
+    private record StoredEvents(ObjectNode summary, int lastFinishSeq) {
+    }
+
     private void events(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        Integer lastEventId = EventStream.lastEventId(ctx.request());
         Optional<BatchRun> live = engine.live(id);
         if (live.isPresent()) {
             HttpServerResponse response = ctx.response();
             EventStream.begin(response);
-            new EventStream(vertx, response, live.get()).start();
+            EventStream stream = new EventStream(vertx, response, live.get());
+            if (lastEventId == null) {
+                stream.start();
+            } else {
+                stream.resume(lastEventId, engine.store(), writer::flush);
+            }
             return;
         }
-        blocking(ctx, () -> engine.summary(id, false).orElseThrow(() -> unknownBatch(id)), (c, doc) -> {
-            HttpServerResponse response = c.response();
-            EventStream.begin(response);
-            EventStream.send(response, "snapshot", EventStream.finished(doc), doc);
-            EventStream.send(response, "done", EventStream.finished(doc), doc);
-            response.end();
-        });
+        blocking(ctx, () -> new StoredEvents(engine.summary(id, false).orElseThrow(() -> unknownBatch(id)),
+                engine.store().lastFinishSeq(id)), (c, stored) -> {
+                    HttpServerResponse response = c.response();
+                    EventStream.begin(response);
+                    EventStream.finishedBatch(vertx, response, engine.store(), id, stored.summary(), stored.lastFinishSeq(), lastEventId);
+                });
     }
 
     private void cancel(RoutingContext ctx) {

@@ -157,7 +157,8 @@ public final class BatchEngine {
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
                 Instant.ofEpochMilli(record.createdAt()),
                 record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
-                new BatchRun.Resume(counts, phase, reason), record.extra(), settings.breakerMinFinished());
+                new BatchRun.Resume(counts, phase, reason, store.lastFinishSeq(record.id())), record.extra(),
+                settings.breakerMinFinished());
     }
 
     public Optional<BatchRun> live(String id) {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchFlow {
 
     public static final String RUN_PROPERTY = "batchgateRun";
+    /** The item's place in its batch's finish order, set when its result is queued for the store. */
+    public static final String FINISH_SEQ_PROPERTY = "batchgateFinishSeq";
     private static final Logger LOG = LoggerFactory.getLogger(BatchFlow.class);
     private static final int PAGE = 500;
     private static final List<String> ROLLBACK_CANDIDATES = List.of(ItemStatus.SUCCEEDED.wire(), ItemStatus.FAILED.wire(),

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,10 @@ public final class BatchRun {
     private final String resumePhase;
     private final AtomicLong plannedWork = new AtomicLong();
     private final AtomicLong doneWork = new AtomicLong();
+    private final AtomicInteger finishSeqs;
+    /** Events whose place in the finish order comes after one not published yet; guarded by itself. */
+    private final TreeMap<Integer, ProgressEvent> waiting = new TreeMap<>();
+    private int publishedSeq;
     private volatile PhasePlan.Phase phase;
     private volatile PhaseControl control;
     private volatile RollbackTally rollback;
@@ -56,13 +61,19 @@ public final class BatchRun {
     private volatile Instant startedAt;
     private volatile Instant finishedAt;
 
-    /** Progress after one item finished a phase; {@code item} is null for the final event. */
-    public record ProgressEvent(BatchRun run, ItemResult item) {
+    /**
+     * Progress after one item finished a phase; {@code item} is null for the final event. {@code finishSeq}
+     * is the item's place in the batch's finish order, 0 for a result that is not stored (a passed check).
+     */
+    public record ProgressEvent(BatchRun run, ItemResult item, int finishSeq) {
     }
 
-    /** Where a batch read back from the job store stands: its item counts by status and stage, its phase and stop reason. */
-    record Resume(List<StageTallies.Count> counts, String phase, StopReason reason) {
-        static final Resume NEW = new Resume(List.of(), null, null);
+    /**
+     * Where a batch read back from the job store stands: its item counts by status and stage, its phase and
+     * stop reason, and the last place in its finish order a stored result holds.
+     */
+    record Resume(List<StageTallies.Count> counts, String phase, StopReason reason, int lastFinishSeq) {
+        static final Resume NEW = new Resume(List.of(), null, null, 0);
     }
 
     /** The rollback section of the summary: items whose changes were undone, or could not be. */
@@ -101,6 +112,8 @@ public final class BatchRun {
         this.extra = extra == null ? Json.object() : extra;
         this.plan = PhasePlan.of(spec, target.config());
         this.resumePhase = resume.phase();
+        this.finishSeqs = new AtomicInteger(resume.lastFinishSeq());
+        this.publishedSeq = resume.lastFinishSeq();
         this.control = new PhaseControl(this::effectiveConcurrency);
         List<String> labels = plan.stages().stream().map(s -> String.join("+", s.operations())).toList();
         JsonNode storedStages = this.extra.get("stages");
@@ -305,7 +318,7 @@ public final class BatchRun {
         status = finalStatus;
         finishedAt = at;
         doneWork.set(plannedWork.get());
-        publish(null);
+        deliver(new ProgressEvent(this, null, 0));
         done.complete(null);
     }
 
@@ -400,11 +413,31 @@ public final class BatchRun {
     }
 
     /** Frees the item's place and tells the listeners; after the stop rules ran, so no item starts past a stop. */
-    void itemReleased(ItemResult result) {
+    void itemReleased(ItemResult result, int finishSeq) {
         PhasePlan.Phase current = phase;
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
         control.leave();
-        publish(after == result.status() ? result : result.withStatus(after, result.error()));
+        publish(new ProgressEvent(this, after == result.status() ? result : result.withStatus(after, result.error()), finishSeq));
+    }
+
+    /** The next place in the finish order, for a result about to be stored. */
+    int nextFinishSeq() {
+        return finishSeqs.incrementAndGet();
+    }
+
+    /** A place in the finish order whose result was never stored: the events after it need not wait for it. */
+    void finishSeqUnused(int finishSeq) {
+        publish(new ProgressEvent(this, null, finishSeq));
+    }
+
+    /**
+     * The last place in the finish order whose event the listeners have had, with every place before it:
+     * a listener added now sees every later one, in order.
+     */
+    public int publishedFinishSeq() {
+        synchronized (waiting) {
+            return publishedSeq;
+        }
     }
 
     /**
@@ -436,8 +469,33 @@ public final class BatchRun {
         return control.pause(duration);
     }
 
-    private void publish(ItemResult item) {
-        ProgressEvent event = new ProgressEvent(this, item);
+    /**
+     * Tells the listeners in finish order. Places are taken when a result is queued for the store, a moment
+     * before the item is folded, so two items can arrive here swapped; the later one waits for the earlier.
+     */
+    private void publish(ProgressEvent event) {
+        if (event.finishSeq() == 0) {
+            deliver(event);
+            return;
+        }
+        synchronized (waiting) {
+            if (event.finishSeq() != publishedSeq + 1) {
+                waiting.put(event.finishSeq(), event);
+                return;
+            }
+            publishedSeq++;
+            deliver(event);
+            while (!waiting.isEmpty() && waiting.firstKey() == publishedSeq + 1) {
+                publishedSeq++;
+                deliver(waiting.pollFirstEntry().getValue());
+            }
+        }
+    }
+
+    private void deliver(ProgressEvent event) {
+        if (event.item() == null && event.finishSeq() != 0) {
+            return; // an unused place
+        }
         for (Consumer<ProgressEvent> listener : listeners) {
             listener.accept(event);
         }

@@ -63,15 +63,18 @@ public final class ItemSteps {
     }
 
     /**
-     * {@code item-save}: queues the result for the store (the writer commits results in batches). A
-     * passed check leaves nothing to store; an item cut short by a shutdown gets no result: it stays
-     * pending and runs again after the restart.
+     * {@code item-save}: queues the result for the store (the writer commits results in batches) at the
+     * next place in the batch's finish order, which the item's progress event carries. A passed check
+     * leaves nothing to store; an item cut short by a shutdown gets no result: it stays pending and runs
+     * again after the restart.
      */
     public AsyncProcessor save() {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                JobStore.ResultRow row = resultRow(runOf(exchange), exchange.getMessage().getBody(ItemResult.class));
+                BatchRun run = runOf(exchange);
+                JobStore.ResultRow row = resultRow(run, exchange.getMessage().getBody(ItemResult.class));
+                exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, row == null ? 0 : row.finishSeq());
                 if (row == null || writer.tryWrite(row)) {
                     callback.done(true);
                     return true;
@@ -80,6 +83,8 @@ public final class ItemSteps {
                     try {
                         writer.write(row);
                     } catch (RuntimeException e) {
+                        run.finishSeqUnused(row.finishSeq());
+                        exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, 0);
                         exchange.setException(e);
                     }
                     callback.done(false);
@@ -101,8 +106,9 @@ public final class ItemSteps {
         int stage = phase.stageAfter(result.status());
         ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
         // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
-        return new JobStore.ResultRow(run.id(), result.index(), after.wire(), SecretMasker.mask(stored.toJson().toString()),
-                stage == phase.stage() ? null : stage);
+        String json = SecretMasker.mask(stored.toJson().toString());
+        return new JobStore.ResultRow(run.id(), result.index(), after.wire(), json, stage == phase.stage() ? null : stage,
+                run.nextFinishSeq());
     }
 
     private static void setResult(Exchange exchange, CompletableFuture<ItemResult> result) {

@@ -15,7 +15,7 @@ public final class SummaryAggregationStrategy implements AggregationStrategy {
         BatchRun run = item.getProperty(BatchFlow.RUN_PROPERTY, BatchRun.class);
         ItemResult result = item.getMessage().getBody(ItemResult.class);
         if (run != null && result != null) {
-            SummaryRules.fold(run, result);
+            SummaryRules.fold(run, result, item.getProperty(BatchFlow.FINISH_SEQ_PROPERTY, 0, Integer.class));
         }
         return summary == null ? item : summary;
     }

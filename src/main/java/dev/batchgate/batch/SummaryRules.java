@@ -9,10 +9,11 @@ public final class SummaryRules {
     private SummaryRules() {
     }
 
-    public static void fold(BatchRun run, ItemResult result) {
+    /** {@code finishSeq}: the item's place in the finish order, taken when its result was queued for the store (0: none). */
+    public static void fold(BatchRun run, ItemResult result, int finishSeq) {
         run.itemFinished(result);
         applyStopRules(run, result);
-        run.itemReleased(result);
+        run.itemReleased(result, finishSeq);
     }
 
     private static void applyStopRules(BatchRun run, ItemResult result) {

@@ -249,14 +249,14 @@ public final class JobStore implements AutoCloseable {
                 }, JobStore::item);
     }
 
-    /** Writes results; each row is {@code (batchId, index, status, resultJson[, stage])}. */
+    /** Writes results; each row is {@code (batchId, index, status, resultJson[, stage, finishSeq])}. */
     public void saveResults(List<ResultRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
         jdbc.inTransaction(c -> {
             Map<String, ItemRange> ranges = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage) WHERE item_no = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ? WHERE item_no = ?")) {
                 for (ResultRow row : rows) {
                     ItemRange range = ranges.get(row.batchId());
                     if (range == null) {
@@ -273,7 +273,12 @@ public final class JobStore implements AutoCloseable {
                     } else {
                         ps.setInt(3, row.stage());
                     }
-                    ps.setLong(4, range.number(row.index()));
+                    if (row.finishSeq() == 0) {
+                        ps.setNull(4, Types.INTEGER);
+                    } else {
+                        ps.setInt(4, row.finishSeq());
+                    }
+                    ps.setLong(5, range.number(row.index()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -281,11 +286,41 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    /** An item's result; {@code stage} moves an item of a chain on to its next stage (null leaves it where it is). */
-    public record ResultRow(String batchId, int index, String status, String resultJson, Integer stage) {
+    /**
+     * An item's result; {@code stage} moves an item of a chain on to its next stage (null leaves it where it is);
+     * {@code finishSeq} is its place in the batch's finish order (0: none).
+     */
+    public record ResultRow(String batchId, int index, String status, String resultJson, Integer stage, int finishSeq) {
+        public ResultRow(String batchId, int index, String status, String resultJson, Integer stage) {
+            this(batchId, index, status, resultJson, stage, 0);
+        }
+
         public ResultRow(String batchId, int index, String status, String resultJson) {
             this(batchId, index, status, resultJson, null);
         }
+    }
+
+    /** An item's latest result at its place in the finish order. */
+    public record FinishedItem(int finishSeq, String idJson, String status) {
+    }
+
+    /** The last place in a batch's finish order that a stored result holds; 0 when none does. */
+    public int lastFinishSeq(String batchId) {
+        ItemRange range = itemRange(batchId);
+        return jdbc.query("SELECT COALESCE(MAX(finish_seq), 0) FROM items WHERE item_no BETWEEN ? AND ?",
+                ps -> range.bindFrom(ps, 1, 0), rs -> rs.getInt(1)).get(0);
+    }
+
+    /** Items whose latest result is at a place in the finish order after {@code afterSeq} and up to {@code uptoSeq}, in that order. */
+    public List<FinishedItem> finishedBetween(String batchId, int afterSeq, int uptoSeq, int limit) {
+        ItemRange range = itemRange(batchId);
+        return jdbc.query("SELECT finish_seq, id_json, status FROM items WHERE item_no BETWEEN ? AND ? AND finish_seq > ? "
+                + "AND finish_seq <= ? ORDER BY finish_seq LIMIT ?", ps -> {
+                    int i = range.bindFrom(ps, 1, 0);
+                    ps.setInt(i++, afterSeq);
+                    ps.setInt(i++, uptoSeq);
+                    ps.setInt(i, limit);
+                }, rs -> new FinishedItem(rs.getInt(1), rs.getString(2), rs.getString(3)));
     }
 
     /** How many items of a batch have a status at a stage. */

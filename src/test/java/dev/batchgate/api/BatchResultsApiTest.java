@@ -166,7 +166,8 @@ class BatchResultsApiTest {
             assertThat(e.name()).isEqualTo("progress");
             assertThat(ids).contains(e.data().path("item").path("id").asText());
             assertThat(e.data().path("item").path("status").asText()).isEqualTo("succeeded");
-            assertThat(e.data().path("succeeded").asInt()).isEqualTo(e.id());
+            // the id is the last place in the finish order the event covers; the counts may already hold the next items
+            assertThat(e.data().path("succeeded").asInt()).isGreaterThanOrEqualTo((int) e.id());
         });
         for (int i = 1; i < events.size(); i++) {
             assertThat(events.get(i).id()).isGreaterThanOrEqualTo(events.get(i - 1).id());

@@ -7,8 +7,10 @@ import dev.batchgate.target.TargetConfig;
 import dev.batchgate.target.TargetRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SummaryRulesTest {
@@ -30,14 +32,33 @@ class SummaryRulesTest {
         run.itemStarted(ItemStatus.PENDING);
         run.itemStarted(ItemStatus.PENDING);
 
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED));
-        SummaryRules.fold(run, result(ItemStatus.FAILED));
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 0);
+        SummaryRules.fold(run, result(ItemStatus.FAILED), 0);
 
         assertThat(run.count(ItemStatus.SUCCEEDED)).isEqualTo(1);
         assertThat(run.count(ItemStatus.FAILED)).isEqualTo(1);
         assertThat(run.count(ItemStatus.PENDING)).isEqualTo(8);
         assertThat(run.count(ItemStatus.RUNNING)).isZero();
         assertThat(run.isStopping()).isFalse();
+    }
+
+    @Test
+    void should_tell_listeners_in_finish_order_when_items_are_folded_out_of_it() {
+        BatchRun run = run(false, null);
+        List<Integer> told = new ArrayList<>();
+        run.addListener(event -> told.add(event.finishSeq()));
+        IntStream.range(0, 4).forEach(i -> run.itemStarted(ItemStatus.PENDING));
+
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 2);
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 3);
+        assertThat(told).isEmpty();
+        assertThat(run.publishedFinishSeq()).isZero();
+        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 1);
+        run.finishSeqUnused(4);
+        SummaryRules.fold(run, result(ItemStatus.FAILED), 5);
+
+        assertThat(told).containsExactly(1, 2, 3, 5);
+        assertThat(run.publishedFinishSeq()).isEqualTo(5);
     }
 
     private static BatchRun run(boolean failFast, Double maxFailurePercent) {
