@@ -25,6 +25,8 @@ public final class SecretMasker {
     private static final List<String> SECRET_KEY_PARTS = List.of("password", "secret", "token", "apikey", "credential",
             "privatekey", "authorization");
 
+    private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
+
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static volatile List<String> longestFirst = List.of();
 
@@ -60,9 +62,16 @@ public final class SecretMasker {
         }
     }
 
-    /** A header value and, for {@code Bearer xyz} / {@code Basic xyz}, the credential on its own. */
+    /**
+     * A header value and, for {@code Bearer xyz} / {@code Basic xyz}, the credential on its own. A scheme
+     * with no credential (an unset {@code Bearer {{env:TOKEN:}}}) is no secret: masking it would hide the
+     * word everywhere.
+     */
     public static void registerHeaderValue(String value) {
         String trimmed = value.trim();
+        if (AUTH_SCHEMES.contains(trimmed.toLowerCase(Locale.ROOT))) {
+            return;
+        }
         register(trimmed);
         int space = trimmed.indexOf(' ');
         if (space > 0) {
