@@ -2,7 +2,6 @@ package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.config.ConfigValues;
 import dev.batchgate.json.Json;
 import dev.batchgate.target.OperationConfig;
 import dev.batchgate.target.RequestTemplate;
@@ -25,7 +24,6 @@ public final class BatchRequestParser {
     private static final Set<String> FIELDS = Set.of("target", "operation", "steps", "items", "mode", "concurrency",
             "params", "failFast", "maxFailurePercent", "transaction", "dryRun", "deadline", "metadata");
     private static final int MAX_DETAILS = 20;
-    private static final Duration MAX_DEADLINE = Duration.ofDays(365);
 
     private final TargetRegistry targets;
     private final int maxItems;
@@ -54,10 +52,10 @@ public final class BatchRequestParser {
         List<BatchSpec.Stage> stages = new ArrayList<>();
         operations(body, target, operations, stages, errors);
         ObjectNode params = object(body, "params", errors);
-        BatchSpec.Mode mode = mode(body.get("mode"), errors);
-        Integer concurrency = positiveInt(body, "concurrency", errors);
+        BatchSpec.Mode mode = RequestFields.mode(body.get("mode"), errors);
+        Integer concurrency = RequestFields.positiveInt(body, "concurrency", errors);
         Double maxFailurePercent = percent(body.get("maxFailurePercent"), errors);
-        Duration deadline = deadline(body.get("deadline"), errors);
+        Duration deadline = RequestFields.deadline(body.get("deadline"), errors);
         boolean transaction = bool(body, "transaction", errors);
         BatchSpec spec = new BatchSpec(target == null ? textOrNull(body.get("target")) : target.name(), operations, stages,
                 mode, concurrency, params, bool(body, "failFast", errors) || transaction, maxFailurePercent, transaction,
@@ -317,29 +315,6 @@ public final class BatchRequestParser {
         return node.asBoolean();
     }
 
-    private static BatchSpec.Mode mode(JsonNode node, List<BadRequestException.FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return BatchSpec.Mode.ASYNC;
-        }
-        if (node.isTextual() && (node.asText().equals("async") || node.asText().equals("sync"))) {
-            return node.asText().equals("sync") ? BatchSpec.Mode.SYNC : BatchSpec.Mode.ASYNC;
-        }
-        errors.add(new BadRequestException.FieldError("mode", null, "mode must be 'async' or 'sync'"));
-        return BatchSpec.Mode.ASYNC;
-    }
-
-    private static Integer positiveInt(JsonNode body, String field, List<BadRequestException.FieldError> errors) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
-            errors.add(new BadRequestException.FieldError(field, null, field + " must be a positive integer"));
-            return null;
-        }
-        return node.asInt();
-    }
-
     private static Double percent(JsonNode node, List<BadRequestException.FieldError> errors) {
         if (node == null || node.isNull()) {
             return null;
@@ -349,25 +324,6 @@ public final class BatchRequestParser {
             return null;
         }
         return node.asDouble();
-    }
-
-    private static Duration deadline(JsonNode node, List<BadRequestException.FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            if (node.isTextual()) {
-                Duration d = ConfigValues.duration(node.asText());
-                if (!d.isZero() && d.compareTo(MAX_DEADLINE) <= 0) {
-                    return d;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        errors.add(new BadRequestException.FieldError("deadline", null,
-                "deadline must be a duration such as \"30s\" or \"10m\", at most " + MAX_DEADLINE.toDays() + "d"));
-        return null;
     }
 
     private static String textOrNull(JsonNode node) {

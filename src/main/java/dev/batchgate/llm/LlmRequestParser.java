@@ -7,7 +7,7 @@ import dev.batchgate.batch.BadRequestException.FieldError;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.config.ConfigValues;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,14 +69,14 @@ public final class LlmRequestParser {
                 params.set("temperature", temperature);
             }
         }
-        Integer maxTokens = positiveInt(body, "maxTokens", errors);
+        Integer maxTokens = RequestFields.positiveInt(body, "maxTokens", errors);
         if (maxTokens != null) {
             params.put("maxTokens", maxTokens);
         }
-        Integer concurrency = positiveInt(body, "concurrency", errors);
-        BatchSpec.Mode mode = mode(body.get("mode"), errors);
+        Integer concurrency = RequestFields.positiveInt(body, "concurrency", errors);
+        BatchSpec.Mode mode = RequestFields.mode(body.get("mode"), errors);
         ObjectNode metadata = metadata(body.get("metadata"), errors);
-        Duration deadline = deadline(body.get("deadline"), errors);
+        Duration deadline = RequestFields.deadline(body.get("deadline"), errors);
         List<BatchItem> items = items(body.get("items"), errors);
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors.size() > MAX_DETAILS ? errors.subList(0, MAX_DETAILS) : errors);
@@ -172,29 +172,6 @@ public final class LlmRequestParser {
         }
     }
 
-    private static Integer positiveInt(JsonNode body, String field, List<FieldError> errors) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
-            errors.add(new FieldError(field, null, field + " must be a positive integer"));
-            return null;
-        }
-        return node.asInt();
-    }
-
-    private static BatchSpec.Mode mode(JsonNode node, List<FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return BatchSpec.Mode.ASYNC;
-        }
-        if (node.isTextual() && (node.asText().equals("async") || node.asText().equals("sync"))) {
-            return node.asText().equals("sync") ? BatchSpec.Mode.SYNC : BatchSpec.Mode.ASYNC;
-        }
-        errors.add(new FieldError("mode", null, "mode must be 'async' or 'sync'"));
-        return BatchSpec.Mode.ASYNC;
-    }
-
     private static ObjectNode metadata(JsonNode node, List<FieldError> errors) {
         if (node == null || node.isNull()) {
             return null;
@@ -204,23 +181,5 @@ public final class LlmRequestParser {
             return null;
         }
         return (ObjectNode) node;
-    }
-
-    private static Duration deadline(JsonNode node, List<FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (node.isTextual()) {
-            try {
-                Duration d = ConfigValues.duration(node.asText());
-                if (!d.isZero()) {
-                    return d;
-                }
-            } catch (IllegalArgumentException e) {
-                // reported below
-            }
-        }
-        errors.add(new FieldError("deadline", null, "deadline must be a duration such as \"30s\" or \"10m\""));
-        return null;
     }
 }

@@ -76,4 +76,12 @@ class LlmRequestParserTest {
 
         assertThat(e.status()).isEqualTo(413);
     }
+
+    @Test
+    void should_refuse_a_deadline_beyond_a_year_as_the_generic_api_does() {
+        BadRequestException e = refused("{\"operation\": \"X\", \"deadline\": \"400d\", \"items\": [{\"id\": 1, \"prompt\": \"p\"}]}");
+
+        assertThat(e.details()).extracting(BadRequestException.FieldError::message)
+                .containsExactly("deadline must be a duration such as \"30s\" or \"10m\", at most 365d");
+    }
 }
