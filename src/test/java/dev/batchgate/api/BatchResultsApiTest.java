@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.ServerSentEvents;
+import dev.batchgate.testing.ServerSentEvents.Event;
 import dev.batchgate.testing.StubServer;
 import dev.batchgate.testing.StubServer.Reply;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,9 +191,6 @@ class BatchResultsApiTest {
         return app.send(HttpRequest.newBuilder(URI.create(app.url(path))).header("Accept", accept).GET());
     }
 
-    record Event(String name, long id, JsonNode data) {
-    }
-
     /** Reads Server-Sent Events until the stream ends. */
     private static List<Event> readEvents(String path) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
@@ -204,20 +200,7 @@ class BatchResultsApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
         List<Event> events = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            long id = -1;
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("event: ")) {
-                    name = line.substring(7);
-                } else if (line.startsWith("id: ")) {
-                    id = Long.parseLong(line.substring(4));
-                } else if (line.startsWith("data: ")) {
-                    events.add(new Event(name, id, Json.read(line.substring(6))));
-                }
-            }
-        }
+        ServerSentEvents.read(response.body(), events::add);
         return events;
     }
 }

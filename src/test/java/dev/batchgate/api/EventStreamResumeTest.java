@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.ServerSentEvents;
 import dev.batchgate.testing.StubServer;
 import dev.batchgate.testing.TestDatabase;
 import dev.batchgate.testing.StubServer.Reply;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,19 +217,8 @@ class EventStreamResumeTest {
         }
 
         private void read() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String name = null;
-                long id = -1;
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (line.startsWith("event: ")) {
-                        name = line.substring(7);
-                    } else if (line.startsWith("id: ")) {
-                        id = Long.parseLong(line.substring(4));
-                    } else if (line.startsWith("data: ")) {
-                        events.add(new Event(name, id, Json.read(line.substring(6))));
-                    }
-                }
+            try {
+                ServerSentEvents.read(body, event -> events.add(new Event(event.name(), event.id(), event.data())));
             } catch (java.io.IOException e) {
                 // closed by the test
             }
