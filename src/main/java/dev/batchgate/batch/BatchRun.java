@@ -37,7 +37,8 @@ public final class BatchRun {
     private final Target target;
     private final int total;
     private final Instant createdAt;
-    private final AtomicIntegerArray counts = new AtomicIntegerArray(ItemStatus.values().length);
+    /** Items by status; guarded by itself, so that an item moving between two is never seen in neither. */
+    private final int[] counts = new int[ItemStatus.values().length];
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -128,14 +129,14 @@ public final class BatchRun {
         long work = 0;
         for (StageTallies.Count c : resume.counts()) {
             if (c.status().isFinal()) {
-                counts.addAndGet(c.status().ordinal(), c.count());
+                counts[c.status().ordinal()] += c.count();
                 finished += c.count();
                 work += (long) perItem * c.count();
             } else {
                 work += (long) (checksDone + c.stage()) * c.count();
             }
         }
-        counts.set(ItemStatus.PENDING.ordinal(), total - finished);
+        counts[ItemStatus.PENDING.ordinal()] = total - finished;
         plannedWork.set((long) perItem * total);
         doneWork.set(work);
     }
@@ -222,11 +223,28 @@ public final class BatchRun {
     }
 
     public int count(ItemStatus status) {
-        return counts.get(status.ordinal());
+        synchronized (counts) {
+            return counts[status.ordinal()];
+        }
+    }
+
+    /** Every count at one moment (by {@link ItemStatus#ordinal()}): they add up to {@link #total()}. */
+    public int[] counts() {
+        synchronized (counts) {
+            return counts.clone();
+        }
     }
 
     public int finishedCount() {
-        return total - count(ItemStatus.PENDING) - count(ItemStatus.RUNNING);
+        int[] now = counts();
+        return total - now[ItemStatus.PENDING.ordinal()] - now[ItemStatus.RUNNING.ordinal()];
+    }
+
+    private void move(ItemStatus from, ItemStatus to, int n) {
+        synchronized (counts) {
+            counts[from.ordinal()] -= n;
+            counts[to.ordinal()] += n;
+        }
     }
 
     /** Work done and planned, in item passes (an item's checks, each stage, its rollback): what progress and ETA are made of. */
@@ -373,16 +391,14 @@ public final class BatchRun {
 
     /** An item handed out starts running (it may wait for a call slot before it does). */
     void itemStarted(ItemStatus from) {
-        counts.decrementAndGet(from.ordinal());
-        counts.incrementAndGet(ItemStatus.RUNNING.ordinal());
+        move(from, ItemStatus.RUNNING, 1);
     }
 
     /** Counts an item the current phase is done with; its place stays taken until {@link #itemReleased}. */
     void itemFinished(ItemResult result) {
         PhasePlan.Phase current = phase;
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
-        counts.incrementAndGet(after.ordinal());
-        counts.decrementAndGet(ItemStatus.RUNNING.ordinal());
+        move(ItemStatus.RUNNING, after, 1);
         if (after == ItemStatus.FAILED || after == ItemStatus.ROLLBACK_FAILED) {
             logFailure(after, result);
         }
@@ -447,8 +463,7 @@ public final class BatchRun {
     void cancelPending(Map<Integer, Integer> pendingByStage) {
         int checksDone = plan.checksFirst() && phase != null && phase.kind() != PhasePlan.Kind.CHECKS ? 1 : 0;
         pendingByStage.forEach((stage, n) -> {
-            counts.addAndGet(ItemStatus.PENDING.ordinal(), -n);
-            counts.addAndGet(ItemStatus.CANCELLED.ordinal(), n);
+            move(ItemStatus.PENDING, ItemStatus.CANCELLED, n);
             stages.add(stage, ItemStatus.CANCELLED, n);
             doneWork.addAndGet((long) (plan.phasesPerItem() - checksDone - stage) * n);
         });

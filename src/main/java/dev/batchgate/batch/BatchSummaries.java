@@ -22,8 +22,9 @@ public final class BatchSummaries {
                     ? "stage " + (phase.stage() + 1) + " of " + run.plan().stages().size() : phase.storedName());
         }
         ObjectNode counts = Json.object();
+        int[] now = run.counts();
         for (ItemStatus status : ItemStatus.values()) {
-            counts.put(status.counterName(), run.count(status));
+            counts.put(status.counterName(), now[status.ordinal()]);
         }
         doc.put("effectiveConcurrency", run.effectiveConcurrency());
         long[] work = run.work();
