@@ -1,4 +1,4 @@
--- File drops (SPEC §11): the batch a dropped file became, and where that file is. While the file is
+-- File drops: the batch a dropped file became, and where that file is. While the file is
 -- being read (state 'reading') the batch stays pending with extra.filling; the items stored so far
 -- (batches.total) are how far the reading got, so a restart goes on from there. 'queued': every item
 -- is stored and the batch runs; 'written': its outbox files are written.
@@ -11,7 +11,7 @@ CREATE TABLE file_drops (
 );
 CREATE INDEX file_drops_state ON file_drops (state);
 
--- Schedules (SPEC §11): the last firing of each schedule and how many there were, kept across restarts.
+-- Schedules: the last firing of each schedule and how many there were, kept across restarts.
 CREATE TABLE schedule_firings (
     name     VARCHAR(200)  PRIMARY KEY,
     fired_at BIGINT        NOT NULL,

@@ -32,6 +32,9 @@ public final class JobStore implements AutoCloseable {
     private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
     private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
 
+    private static final int V4_CHECKSUM_BEFORE_REWORDING = -707820968;
+    private static final int V4_CHECKSUM = -1149064291;
+
     /** How long a call waits for a store connection by default before it fails (and the API answers 503). */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
@@ -70,7 +73,31 @@ public final class JobStore implements AutoCloseable {
         config.setPoolName("job-store");
         this.dataSource = new HikariDataSource(config);
         this.jdbc = new Jdbc(dataSource);
+        realignRewordedMigrations();
         Flyway.configure().dataSource(dataSource).load().migrate();
+    }
+
+    /**
+     * V4's comments were reworded after release. Flyway checksums comments too and would refuse a store
+     * migrated before; such a store's history is given the new checksum (nothing else in V4 changed).
+     */
+    private void realignRewordedMigrations() {
+        try (Connection c = dataSource.getConnection()) {
+            boolean migrated;
+            try (ResultSet tables = c.getMetaData().getTables(null, c.getSchema(), "flyway_schema_history", null)) {
+                migrated = tables.next();
+            }
+            if (migrated) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE \"flyway_schema_history\" SET \"checksum\" = ? WHERE \"version\" = '4' AND \"checksum\" = ?")) {
+                    ps.setInt(1, V4_CHECKSUM);
+                    ps.setInt(2, V4_CHECKSUM_BEFORE_REWORDING);
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /**

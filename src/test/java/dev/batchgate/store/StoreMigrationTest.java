@@ -29,7 +29,7 @@ class StoreMigrationTest {
      */
     @Test
     void should_keep_the_ids_of_a_file_being_read_when_the_store_is_upgraded() throws SQLException {
-        Flyway.configure().dataSource(db.url(), db.user(), db.password()).target("4").load().migrate();
+        Flyway.configure().dataSource(db.url(), db.user(), db.storePassword()).target("4").load().migrate();
         try (Connection c = db.connect()) {
             insertBatch(c, "b-file", "file:ids.txt");
             insertItem(c, "b-file", 0, "a");
@@ -52,10 +52,24 @@ class StoreMigrationTest {
         }
     }
 
+    /** A store migrated before V4's comments were reworded still opens: Flyway checksums comments too. */
+    @Test
+    void should_open_a_store_migrated_before_the_v4_comments_were_reworded() throws SQLException {
+        Flyway.configure().dataSource(db.url(), db.user(), db.storePassword()).target("4").load().migrate();
+        try (Connection c = db.connect()) {
+            execute(c, "UPDATE \"flyway_schema_history\" SET \"checksum\" = -707820968 WHERE \"version\" = '4'");
+        }
+
+        try (JobStore store = new JobStore(db.url(), db.user(), db.password())) {
+            assertThat(store.isReachable()).isTrue();
+        }
+        Flyway.configure().dataSource(db.url(), db.user(), db.storePassword()).load().validate();
+    }
+
     /** V6 numbered the items (batch number × 2^32 + index): every item keeps its batch, index, id, status, result and stage. */
     @Test
     void should_keep_every_item_of_every_batch_when_items_are_numbered() throws SQLException {
-        Flyway.configure().dataSource(db.url(), db.user(), db.password()).target("5").load().migrate();
+        Flyway.configure().dataSource(db.url(), db.user(), db.storePassword()).target("5").load().migrate();
         try (Connection c = db.connect()) {
             insertBatch(c, "b-old", "api");
             insertBatch(c, "b-chain", "api");

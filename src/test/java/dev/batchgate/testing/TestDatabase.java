@@ -56,7 +56,12 @@ public record TestDatabase(String url, String user, String password, String sche
      * the store's own credential: an H2 store configured without a password has one in its password file.
      */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, StorePassword.resolve(url, password));
+        return DriverManager.getConnection(url, user, storePassword());
+    }
+
+    /** The password the store opens with: the configured one, or for an H2 store the one in its password file. */
+    public String storePassword() {
+        return StorePassword.resolve(url, password);
     }
 
     @Override
