@@ -2,64 +2,57 @@ package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.batch.BatchEngine;
-import io.vertx.core.Promise;
+import dev.batchgate.store.StoredItem;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
-/** Streams a batch's results as NDJSON or CSV, page by page from the store, with back-pressure. */
-final class ResultsExport {
+/** Streams a batch's results as NDJSON or CSV, page by page from the store, with back-pressure (see {@link PagedBody}). */
+final class ResultsExport implements PagedBody.Pages {
 
-    private ResultsExport() {
+    private static final int PAGE_SIZE = 1000;
+
+    private final BatchEngine engine;
+    private final String id;
+    private final String status;
+    private final boolean csv;
+    private int after = -1;
+    private boolean started;
+    private boolean listed;
+
+    private ResultsExport(BatchEngine engine, String id, String status, boolean csv) {
+        this.engine = engine;
+        this.id = id;
+        this.status = status;
+        this.csv = csv;
     }
 
     static void stream(Vertx vertx, BatchEngine engine, RoutingContext ctx, String id, String status, boolean csv) {
-        HttpServerResponse response = ctx.response();
-        vertx.executeBlocking(() -> {
-            if (engine.find(id).isEmpty()) {
-                throw BatchesApi.unknownBatch(id);
-            }
-            response.setChunked(true).putHeader("Content-Type", csv ? "text/csv" : "application/x-ndjson");
-            if (csv) {
-                response.write("id,status,httpStatus,attempts,durationMs,error\n");
-            }
-            StringBuilder chunk = new StringBuilder();
-            engine.store().forEachItem(id, status, item -> {
-                JsonNode r = BatchEngine.resultJson(item);
-                chunk.append(csv ? csvLine(r) : r.toString()).append('\n');
-                if (chunk.length() > 32 * 1024) {
-                    write(response, chunk);
-                }
-            });
-            write(response, chunk);
-            response.end();
-            return null;
-        }, false).onFailure(e -> {
-            if (!response.headWritten()) {
-                Responses.failure(ctx, e);
-            } else {
-                response.reset();
-            }
-        });
+        PagedBody.stream(vertx, ctx, csv ? "text/csv" : "application/x-ndjson", new ResultsExport(engine, id, status, csv));
     }
 
-    /** Writes and, when the client reads slower than the store, waits for the write queue to drain. */
-    private static void write(HttpServerResponse response, StringBuilder chunk) {
-        if (chunk.length() == 0) {
-            return;
+    @Override
+    public Buffer next() {
+        if (listed) {
+            return null;
         }
-        response.write(chunk.toString());
-        chunk.setLength(0);
-        if (response.writeQueueFull()) {
-            Promise<Void> drained = Promise.promise();
-            response.drainHandler(v -> drained.tryComplete());
-            response.closeHandler(v -> drained.tryComplete());
-            try {
-                drained.future().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("client stopped reading", e);
-            }
+        StringBuilder text = new StringBuilder();
+        // unknown, or deleted part-way (retention): never end the list as if it were complete
+        List<StoredItem> page = engine.store().itemsAfter(id, status, after, PAGE_SIZE).orElseThrow(() -> BatchesApi.unknownBatch(id));
+        if (csv && !started) {
+            text.append("id,status,httpStatus,attempts,durationMs,error\n");
         }
+        started = true;
+        for (StoredItem item : page) {
+            JsonNode r = BatchEngine.resultJson(item);
+            text.append(csv ? csvLine(r) : r.toString()).append('\n');
+        }
+        if (!page.isEmpty()) {
+            after = page.get(page.size() - 1).index();
+        }
+        listed = page.size() < PAGE_SIZE;
+        return text.isEmpty() ? null : Buffer.buffer(text.toString());
     }
 
     static String csvLine(JsonNode r) {

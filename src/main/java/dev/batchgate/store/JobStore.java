@@ -453,6 +453,18 @@ public final class JobStore implements AutoCloseable {
         } while (page.size() == INSERT_CHUNK);
     }
 
+    /**
+     * A page of a batch's items in input order after {@code afterIndex}, optionally of one status, for a
+     * reader that pages on its own; empty when the batch is not (or no longer) stored, so a batch deleted
+     * part-way is told apart from its last page.
+     */
+    public Optional<List<StoredItem>> itemsAfter(String batchId, String status, int afterIndex, int limit) {
+        ItemRange range = itemRange(batchId);
+        List<StoredItem> page = range == ItemRange.NONE ? List.of() : itemsAfter(range, status, afterIndex, limit);
+        // a short page ends the list only if the batch outlived its read: a delete may have committed in between
+        return page.size() < limit && itemRange(batchId) == ItemRange.NONE ? Optional.empty() : Optional.of(page);
+    }
+
     private List<StoredItem> itemsAfter(ItemRange range, String status, int afterIndex, int limit) {
         return jdbc.query(ITEM_COLUMNS + "WHERE " + (status == null ? "" : "status = ? AND ") + "item_no BETWEEN ? AND ? ORDER BY "
                 + indexOrder(status != null) + " LIMIT ?", ps -> {

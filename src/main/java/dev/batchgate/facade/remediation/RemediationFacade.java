@@ -1,9 +1,9 @@
 package dev.batchgate.facade.remediation;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.api.HttpApi;
+import dev.batchgate.api.PagedBody;
 import dev.batchgate.api.RequestBodies;
 import dev.batchgate.api.Responses;
 import dev.batchgate.batch.BadRequestException;
@@ -13,13 +13,12 @@ import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
+import dev.batchgate.store.StoredItem;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -75,68 +74,86 @@ public final class RemediationFacade {
     }
 
     /**
-     * Every processed device inline, in request order, streamed from the job store; the summary is counted
-     * from the same rows, so it always agrees with the list.
+     * Every processed device inline, in request order, streamed from the job store page by page; the summary
+     * is counted from the same rows, so it always agrees with the list.
      */
     private void results(RoutingContext ctx) {
-        String jobId = ctx.pathParam("job_id");
-        HttpServerResponse response = ctx.response();
-        vertx.executeBlocking(() -> {
-            RemediationJob job = job(jobId);
-            response.setStatusCode(200).putHeader("Content-Type", "application/json");
-            ChunkedResponseStream out = new ChunkedResponseStream(response);
-            try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)
-                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-                json.writeStartObject();
-                json.writeStringField("job_id", job.jobId());
-                json.writeStringField("status", job.status());
-                json.writeArrayFieldStart("results");
-                int[] succeededAndFailed = new int[2];
-                engine.store().forEachItem(jobId, null, item -> {
+        PagedBody.stream(vertx, ctx, "application/json", new ResultPages(ctx.pathParam("job_id")));
+    }
+
+    /** The results document in pages: its head with the first devices, more devices, then the summary. */
+    private final class ResultPages implements PagedBody.Pages {
+        private static final int PAGE_SIZE = 1000;
+
+        private final String jobId;
+        private RemediationJob job;
+        private int after = -1;
+        private int completed;
+        private int failed;
+        private boolean listed;
+        private boolean ended;
+
+        ResultPages(String jobId) {
+            this.jobId = jobId;
+        }
+
+        @Override
+        public Buffer next() {
+            if (ended) {
+                return null;
+            }
+            StringBuilder text = new StringBuilder();
+            if (job == null) {
+                job = job(jobId);
+                text.append("{\"job_id\":").append(Json.write(job.jobId())).append(",\"status\":").append(Json.write(job.status()))
+                        .append(",\"results\":[");
+            }
+            if (!listed) {
+                List<StoredItem> page = engine.store().itemsAfter(jobId, null, after, PAGE_SIZE)
+                        .orElseThrow(() -> new BadRequestException(404, "job '" + jobId + "' was deleted while its results were read"));
+                for (StoredItem item : page) {
                     ItemStatus status = ItemStatus.fromWire(item.status());
                     if (status.isFinal()) {
-                        succeededAndFailed[status == ItemStatus.SUCCEEDED ? 0 : 1]++;
-                        writeResult(json, status, BatchEngine.resultJson(item));
+                        text.append(completed + failed == 0 ? "" : ",").append(device(status, BatchEngine.resultJson(item)));
+                        if (status == ItemStatus.SUCCEEDED) {
+                            completed++;
+                        } else {
+                            failed++;
+                        }
                     }
-                });
-                json.writeEndArray();
-                json.writeObjectFieldStart("summary");
-                json.writeNumberField("total_devices", job.totalDevices());
-                json.writeNumberField("completed_devices", succeededAndFailed[0]);
-                json.writeNumberField("failed_devices", succeededAndFailed[1]);
-                json.writeStringField("status", job.status());
-                json.writeEndObject();
-                json.writeEndObject();
+                }
+                if (!page.isEmpty()) {
+                    after = page.get(page.size() - 1).index();
+                }
+                listed = page.size() < PAGE_SIZE;
             }
-            out.end();
-            return null;
-        }, false).onFailure(e -> {
-            if (response.headWritten()) {
-                response.reset();
-            } else {
-                Responses.failure(ctx, e);
+            if (listed) {
+                ObjectNode summary = Json.object();
+                summary.put("total_devices", job.totalDevices());
+                summary.put("completed_devices", completed);
+                summary.put("failed_devices", failed);
+                summary.put("status", job.status());
+                text.append("],\"summary\":").append(summary).append('}');
+                ended = true;
             }
-        });
+            return Buffer.buffer(text.toString());
+        }
     }
 
     /** One device as the job API shows it: {@code success} with the commands, or {@code failed} with the error. */
-    private static void writeResult(JsonGenerator json, ItemStatus status, JsonNode result) {
-        try {
-            json.writeStartObject();
-            json.writeStringField("device_id", result.path("id").asText());
-            if (status == ItemStatus.SUCCEEDED) {
-                JsonNode commands = result.path("response");
-                json.writeStringField("status", "success");
-                json.writeStringField("remediation", commands.path("remediation").asText());
-                json.writeStringField("rollback", commands.path("rollback").asText());
-            } else {
-                json.writeStringField("status", "failed");
-                json.writeStringField("error", result.hasNonNull("error") ? result.get("error").asText() : notProcessed(status));
-            }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static ObjectNode device(ItemStatus status, JsonNode result) {
+        ObjectNode device = Json.object();
+        device.put("device_id", result.path("id").asText());
+        if (status == ItemStatus.SUCCEEDED) {
+            JsonNode commands = result.path("response");
+            device.put("status", "success");
+            device.put("remediation", commands.path("remediation").asText());
+            device.put("rollback", commands.path("rollback").asText());
+        } else {
+            device.put("status", "failed");
+            device.put("error", result.hasNonNull("error") ? result.get("error").asText() : notProcessed(status));
         }
+        return device;
     }
 
     private static String notProcessed(ItemStatus status) {
