@@ -26,7 +26,7 @@ fi
 CLASSPATH=target/test-classes:target/batchgate.jar
 
 echo "== engine: lines per second (one thread, 1,000-line IOS config pair)" | tee "$OUT/summary.txt"
-"$JAVA" -cp "$CLASSPATH" dev.batchgate.remediation.RemediationThroughput | tee -a "$OUT/summary.txt"
+"$JAVA" -cp "$CLASSPATH" dev.batchgate.facade.remediation.config.RemediationThroughput | tee -a "$OUT/summary.txt"
 
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 # the request is ~60 MB of JSON for 1,000 × 1,000 lines, above the default batchgate.max-body of 32 MiB

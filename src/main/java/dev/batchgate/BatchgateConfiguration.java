@@ -1,9 +1,9 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
-import dev.batchgate.api.BodyReadTimeout;
-import dev.batchgate.api.HttpApi;
-import dev.batchgate.api.MalformedRequests;
+import dev.batchgate.http.BodyReadTimeout;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.MalformedRequests;
 import dev.batchgate.api.OpenApiDocument;
 import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
@@ -26,8 +26,8 @@ import dev.batchgate.facade.instances.InstancesFacade;
 import dev.batchgate.facade.remediation.DeviceRemediation;
 import dev.batchgate.facade.remediation.RemediationFacade;
 import dev.batchgate.facade.remediation.RemediationTarget;
-import dev.batchgate.remediation.RemediationEngine;
-import dev.batchgate.llm.LlmFacade;
+import dev.batchgate.facade.remediation.config.RemediationEngine;
+import dev.batchgate.facade.llm.LlmFacade;
 import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
 import dev.batchgate.observe.BatchMetrics;

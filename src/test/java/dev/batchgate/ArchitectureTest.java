@@ -30,7 +30,7 @@ class ArchitectureTest {
     @Test
     void should_keep_camel_out_of_the_rate_limiter_store_json_and_remediation_packages() {
         noClasses().that().resideInAnyPackage("dev.batchgate.ratelimit..", "dev.batchgate.store..", "dev.batchgate.json..",
-                        "dev.batchgate.remediation..")
+                        "dev.batchgate.facade.remediation.config..")
                 .should().dependOnClassesThat().resideInAPackage(CAMEL)
                 .check(CLASSES);
     }

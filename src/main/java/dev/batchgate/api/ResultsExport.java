@@ -2,6 +2,7 @@ package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.batch.BatchEngine;
+import dev.batchgate.http.PagedBody;
 import dev.batchgate.store.StoredItem;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -2,6 +2,8 @@ package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
 import dev.batchgate.trigger.schedule.ScheduleConfig;
 import dev.batchgate.trigger.schedule.Schedules;

@@ -1,7 +1,7 @@
 package dev.batchgate.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.api.Responses;
+import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

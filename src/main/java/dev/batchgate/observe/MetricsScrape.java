@@ -1,6 +1,6 @@
 package dev.batchgate.observe;
 
-import dev.batchgate.api.Responses;
+import dev.batchgate.http.Responses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

@@ -2,9 +2,9 @@ package dev.batchgate.facade.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.json.Json;
-import dev.batchgate.remediation.ConfigSecrets;
-import dev.batchgate.remediation.Remediation;
-import dev.batchgate.remediation.RemediationEngine;
+import dev.batchgate.facade.remediation.config.ConfigSecrets;
+import dev.batchgate.facade.remediation.config.Remediation;
+import dev.batchgate.facade.remediation.config.RemediationEngine;
 import java.io.UncheckedIOException;
 
 /**

@@ -2,10 +2,10 @@ package dev.batchgate.facade.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.api.HttpApi;
-import dev.batchgate.api.PagedBody;
-import dev.batchgate.api.RequestBodies;
-import dev.batchgate.api.Responses;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.PagedBody;
+import dev.batchgate.http.RequestBodies;
+import dev.batchgate.http.Responses;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;

@@ -3,7 +3,7 @@ package dev.batchgate.facade.remediation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.batchgate.remediation.RemediationEngine;
+import dev.batchgate.facade.remediation.config.RemediationEngine;
 import org.junit.jupiter.api.Test;
 
 class DeviceRemediationTest {

@@ -1,0 +1,90 @@
+package dev.batchgate.facade.llm;
+
+import dev.batchgate.batch.BatchEngine;
+import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.config.Settings;
+import dev.batchgate.target.TargetCaller;
+import dev.batchgate.target.TargetConfig;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLM batch generation with model rotation, plugged into the engine as the
+ * built-in target {@code llm}: its batches run through the same flow as every batch (progress,
+ * SSE, results, cancel, retry, resume), and their items are handed to {@link LlmItemRunner}, which
+ * picks a model of the pool for each call.
+ */
+public final class LlmFacade {
+
+    public static final String TARGET = "llm";
+    private static final Logger LOG = LoggerFactory.getLogger(LlmFacade.class);
+    private static final String PREFIX = "batchgate.llm.";
+
+    private final LlmApi api;
+    private final ScheduledExecutorService timer;
+
+    private LlmFacade(LlmApi api, ScheduledExecutorService timer) {
+        this.api = api;
+        this.timer = timer;
+    }
+
+    /** Registers the {@code llm} target and its item runner; call before batches resume. */
+    public static LlmFacade install(Settings properties, Vertx vertx, BatchEngine engine, ItemRunner items, TargetCaller caller) {
+        LlmSettings settings = settings(properties);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "llm-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        ModelPool pool = new ModelPool(settings.models(),
+                spec -> engine.targets().newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
+                        settings.windowGuard()), timer);
+        AutoConcurrency concurrency = new AutoConcurrency(settings.summedRpm(), settings.models().size(), settings.maxConcurrency());
+        UsageStore usage = new UsageStore(engine.store().dataSource());
+        if (engine.targets().find(TARGET).isPresent()) {
+            LOG.warn("a configured target is named '{}'; the built-in LLM target replaces it", TARGET);
+        }
+        engine.targets().register(new TargetConfig(TARGET, settings.url(), null, settings.maxConcurrency(), settings.timeout(),
+                settings.retries(), settings.retryDelay(), Map.of(), Map.of()));
+        items.registerProcedure(TARGET, new LlmItemRunner(settings, pool, caller, usage, concurrency));
+        LOG.info("LLM pool {} at {} (API key {})", String.join(",", settings.models().stream().map(m -> m.name() + ":" + m.rpm()).toList()),
+                settings.url(), settings.apiKey().isEmpty() ? "not set" : "set");
+        LlmRequestParser parser = new LlmRequestParser(TARGET, engine.settings().maxItems(), concurrency::concurrency);
+        return new LlmFacade(new LlmApi(vertx, engine, parser, usage, pool, concurrency, settings), timer);
+    }
+
+    public void mount(Router router) {
+        api.mount(router);
+    }
+
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    static LlmSettings settings(Settings properties) {
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        properties.withPrefix(PREFIX + "prices.").forEach((key, value) -> {
+            String model = key.substring((PREFIX + "prices.").length());
+            if (!value.isBlank()) {
+                prices.put(model, ModelPrice.parse(model, value));
+            }
+        });
+        return new LlmSettings(
+                properties.text(PREFIX + "url", LlmSettings.DEFAULT_URL),
+                properties.text(PREFIX + "api-key", System.getenv("LLM_API_KEY")),
+                ModelSpec.parseList(properties.text(PREFIX + "models", LlmSettings.DEFAULT_MODELS)),
+                prices,
+                properties.integer(PREFIX + "max-concurrency", LlmSettings.DEFAULT_MAX_CONCURRENCY),
+                properties.duration(PREFIX + "cooldown", LlmSettings.DEFAULT_COOLDOWN),
+                properties.duration(PREFIX + "timeout", LlmSettings.DEFAULT_TIMEOUT),
+                properties.integer(PREFIX + "retries", LlmSettings.DEFAULT_RETRIES),
+                properties.duration(PREFIX + "retry-delay", LlmSettings.DEFAULT_RETRY_DELAY),
+                properties.duration(PREFIX + "window-guard", LlmSettings.DEFAULT_WINDOW_GUARD));
+    }
+}

@@ -1,9 +1,0 @@
-package dev.batchgate.remediation;
-
-/** The platform named in a request has no rules file. */
-public final class UnsupportedPlatformException extends IllegalArgumentException {
-
-    public UnsupportedPlatformException(String platform) {
-        super("unsupported platform: " + platform);
-    }
-}
