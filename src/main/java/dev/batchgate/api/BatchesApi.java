@@ -87,7 +87,7 @@ public final class BatchesApi {
                 return new Created(engine.submit(parsed.spec(), parsed.items(), null), null, statusCode);
             }
             if (key.length() > 255) {
-                throw new BadRequestException(400, "Idempotency-Key is longer than 255 characters");
+                throw BadRequestException.invalid("Idempotency-Key is longer than 255 characters");
             }
             String hash = RequestBodies.canonicalHash(body);
             Optional<Created> replay = replay(key, hash);
@@ -119,10 +119,10 @@ public final class BatchesApi {
     private Optional<Created> replay(String key, String hash) {
         return engine.store().findIdempotencyKey(key, System.currentTimeMillis() - IDEMPOTENCY_TTL.toMillis()).map(existing -> {
             if (!existing.requestHash().equals(hash)) {
-                throw new BadRequestException(409, "Idempotency-Key '" + key + "' was already used with a different request body");
+                throw BadRequestException.conflict("Idempotency-Key '" + key + "' was already used with a different request body");
             }
             BatchRecord record = engine.find(existing.batchId())
-                    .orElseThrow(() -> new BadRequestException(409, "Idempotency-Key '" + key + "' belongs to a removed batch"));
+                    .orElseThrow(() -> BadRequestException.conflict("Idempotency-Key '" + key + "' belongs to a removed batch"));
             return new Created(engine.live(record.id()).orElse(null), record, existing.statusCode());
         });
     }
@@ -146,7 +146,7 @@ public final class BatchesApi {
             try {
                 BatchStatus.fromWire(status);
             } catch (IllegalArgumentException e) {
-                throw new BadRequestException(400, "unknown status '" + status + "' (pending, running, completed, failed, cancelled)");
+                throw BadRequestException.invalid("unknown status '" + status + "' (pending, running, completed, failed, cancelled)");
             }
         }
         blocking(ctx, () -> {
@@ -174,7 +174,7 @@ public final class BatchesApi {
             try {
                 ItemStatus.fromWire(status);
             } catch (IllegalArgumentException e) {
-                throw new BadRequestException(400, e.getMessage());
+                throw BadRequestException.invalid(e.getMessage());
             }
         }
         String accept = ctx.request().getHeader("Accept");
@@ -232,7 +232,7 @@ public final class BatchesApi {
                 throw unknownBatch(id);
             }
             if (!cancelled.get()) {
-                throw new BadRequestException(409, "batch " + id + " has already finished");
+                throw BadRequestException.conflict("batch " + id + " has already finished");
             }
             return engine.summary(id, false).orElseThrow();
         }, (c, doc) -> Responses.json(c, 202, doc));
@@ -259,25 +259,25 @@ public final class BatchesApi {
             ObjectNode params = null;
             if (body != null) {
                 if (!body.isObject()) {
-                    throw new BadRequestException(400, "the body must be a JSON object like {\"statuses\": [\"failed\"], \"params\": {}}");
+                    throw BadRequestException.invalid("the body must be a JSON object like {\"statuses\": [\"failed\"], \"params\": {}}");
                 }
                 JsonNode s = body.get("statuses");
                 if (s != null) {
                     if (!s.isArray() || s.isEmpty()) {
-                        throw new BadRequestException(400, "statuses must be a non-empty list of item statuses");
+                        throw BadRequestException.invalid("statuses must be a non-empty list of item statuses");
                     }
                     statuses.clear();
                     for (JsonNode st : s) {
                         try {
                             statuses.add(ItemStatus.fromWire(st.asText()));
                         } catch (IllegalArgumentException e) {
-                            throw new BadRequestException(400, e.getMessage());
+                            throw BadRequestException.invalid(e.getMessage());
                         }
                     }
                 }
                 JsonNode p = body.get("params");
                 if (p != null && !p.isObject()) {
-                    throw new BadRequestException(400, "params must be an object");
+                    throw BadRequestException.invalid("params must be an object");
                 }
                 params = (ObjectNode) p;
             }
@@ -299,7 +299,7 @@ public final class BatchesApi {
     /** The same Idempotency-Key and body give the same retry batch, also when both calls race. */
     private Retried idempotentRetry(String id, String key, JsonNode body, List<ItemStatus> statuses, ObjectNode params) {
         if (key.length() > 255) {
-            throw new BadRequestException(400, "Idempotency-Key is longer than 255 characters");
+            throw BadRequestException.invalid("Idempotency-Key is longer than 255 characters");
         }
         ObjectNode request = Json.object();
         request.put("retryOf", id);
@@ -318,7 +318,7 @@ public final class BatchesApi {
             throw e;
         } catch (BadRequestException e) {
             // lost the race to a call with the same key, whose retry is now running
-            if (e.status() == 409) {
+            if (e.kind() == BadRequestException.Kind.CONFLICT) {
                 return replay(key, hash).map(Retried::of).orElseThrow(() -> e);
             }
             throw e;
@@ -326,7 +326,7 @@ public final class BatchesApi {
     }
 
     static BadRequestException unknownBatch(String id) {
-        return new BadRequestException(404, "unknown batch '" + id + "'");
+        return BadRequestException.notFound("unknown batch '" + id + "'");
     }
 
     static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
@@ -341,7 +341,7 @@ public final class BatchesApi {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new BadRequestException(400, name + " must be an integer from " + min + " to " + max);
+            throw BadRequestException.invalid(name + " must be an integer from " + min + " to " + max);
         }
     }
 }

@@ -43,18 +43,18 @@ public final class TargetsApi {
 
     private Target find(RoutingContext ctx) {
         String name = ctx.pathParam("target");
-        return targets.find(name).orElseThrow(() -> new BadRequestException(404, "unknown target '" + name + "'"));
+        return targets.find(name).orElseThrow(() -> BadRequestException.notFound("unknown target '" + name + "'"));
     }
 
     private void patch(RoutingContext ctx) {
         Target target = find(ctx);
         JsonNode body = RequestBodies.json(ctx, true);
         if (!body.isObject()) {
-            throw new BadRequestException(400, "the body must be a JSON object like {\"rpm\": 600, \"concurrency\": 10}");
+            throw BadRequestException.invalid("the body must be a JSON object like {\"rpm\": 600, \"concurrency\": 10}");
         }
         body.fieldNames().forEachRemaining(f -> {
             if (!f.equals("rpm") && !f.equals("concurrency")) {
-                throw new BadRequestException(400, "unknown field '" + f + "' (only rpm and concurrency can change live)");
+                throw BadRequestException.invalid("unknown field '" + f + "' (only rpm and concurrency can change live)");
             }
         });
         Integer rpm = limit(body, "rpm", 0);
@@ -72,7 +72,7 @@ public final class TargetsApi {
             return 0;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < min) {
-            throw new BadRequestException(400, field + " must be an integer of at least " + min
+            throw BadRequestException.invalid(field + " must be an integer of at least " + min
                     + (field.equals("rpm") ? " (0 or null removes the limit)" : ""));
         }
         return node.asInt();

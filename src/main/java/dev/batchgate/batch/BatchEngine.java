@@ -81,7 +81,7 @@ public final class BatchEngine {
     public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
         refuseWhileShuttingDown();
         Target target = targets.find(spec.target())
-                .orElseThrow(() -> new BadRequestException(404, "unknown target '" + spec.target() + "'"));
+                .orElseThrow(() -> BadRequestException.notFound("unknown target '" + spec.target() + "'"));
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
         Instant now = Instant.now();
         BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),
@@ -202,7 +202,7 @@ public final class BatchEngine {
 
     private void refuseWhileShuttingDown() {
         if (shuttingDown) {
-            throw new BadRequestException(503, "batchgate is shutting down; send the batch again once it is back");
+            throw BadRequestException.unavailable("batchgate is shutting down; send the batch again once it is back");
         }
     }
 
@@ -236,7 +236,7 @@ public final class BatchEngine {
     public BatchRun retry(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
         synchronized (retryLock) {
             running.values().stream().filter(run -> id.equals(run.spec().retryOf())).findFirst().ifPresent(run -> {
-                throw new BadRequestException(409, "batch " + id + " is already being retried by batch " + run.id()
+                throw BadRequestException.conflict("batch " + id + " is already being retried by batch " + run.id()
                         + "; retry again once that one has finished");
             });
             return retryNow(id, statuses, params, idempotency);
@@ -245,9 +245,9 @@ public final class BatchEngine {
 
     private BatchRun retryNow(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
         BatchRecord record = store.findBatch(id)
-                .orElseThrow(() -> new BadRequestException(404, "unknown batch '" + id + "'"));
+                .orElseThrow(() -> BadRequestException.notFound("unknown batch '" + id + "'"));
         if (!BatchStatus.fromWire(record.status()).isFinished()) {
-            throw new BadRequestException(409, "batch " + id + " is still " + record.status() + "; retry it once it has finished");
+            throw BadRequestException.conflict("batch " + id + " is still " + record.status() + "; retry it once it has finished");
         }
         BatchSpec old = BatchRequestParser.readSpec(record.specJson());
         List<BatchItem> items = new ArrayList<>();
@@ -257,7 +257,7 @@ public final class BatchEngine {
                     stored.paramsJson() == null ? null : (ObjectNode) Json.read(stored.paramsJson()))));
         }
         if (items.isEmpty()) {
-            throw new BadRequestException(409, "batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
+            throw BadRequestException.conflict("batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
         }
         items.sort(java.util.Comparator.comparingInt(BatchItem::index));
         List<BatchItem> renumbered = new ArrayList<>(items.size());

@@ -38,7 +38,7 @@ public final class BatchRequestParser {
 
     public Parsed parse(JsonNode body, String trigger) {
         if (body == null || !body.isObject()) {
-            throw new BadRequestException(400, "the request body must be a JSON object");
+            throw BadRequestException.invalid("the request body must be a JSON object");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -134,7 +134,7 @@ public final class BatchRequestParser {
             return null;
         }
         return targets.find(node.asText())
-                .orElseThrow(() -> new BadRequestException(404, "unknown target '" + node.asText() + "'",
+                .orElseThrow(() -> BadRequestException.notFound("unknown target '" + node.asText() + "'",
                         List.of(new BadRequestException.FieldError("target", null, "unknown target '" + node.asText() + "'"))));
     }
 
@@ -190,7 +190,7 @@ public final class BatchRequestParser {
     private static void knownOperation(Target target, String name, String field) {
         if (target != null && target.config().operation(name) == null) {
             String message = "unknown operation '" + name + "' on target '" + target.name() + "'";
-            throw new BadRequestException(404, message, List.of(new BadRequestException.FieldError(field, null, message)));
+            throw BadRequestException.notFound(message, List.of(new BadRequestException.FieldError(field, null, message)));
         }
     }
 
@@ -200,7 +200,7 @@ public final class BatchRequestParser {
             return List.of();
         }
         if (node.size() > maxItems) {
-            throw new BadRequestException(413, "too many items: " + node.size() + " (the limit is " + maxItems + ")",
+            throw BadRequestException.tooLarge("too many items: " + node.size() + " (the limit is " + maxItems + ")",
                     List.of(new BadRequestException.FieldError("items", null, "at most " + maxItems + " items")));
         }
         List<BatchItem> items = new ArrayList<>(node.size());

@@ -33,7 +33,7 @@ public final class RequestBodies {
         // no body at all reads as length -1 and a null buffer
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             if (required) {
-                throw new BadRequestException(400, "the request body is empty; send a JSON object");
+                throw BadRequestException.invalid("the request body is empty; send a JSON object");
             }
             return null;
         }
@@ -41,14 +41,14 @@ public final class RequestBodies {
             // read in place: a copy of a body of many megabytes (device configs) would double its memory
             return Json.readStrict(new BufferInputStream(ctx.body().buffer()));
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException(400, "the JSON body is nested too deeply (at most " + Json.MAX_NESTING + " levels)");
+            throw BadRequestException.invalid("the JSON body is nested too deeply (at most " + Json.MAX_NESTING + " levels)");
         } catch (JsonProcessingException e) {
-            throw new BadRequestException(400, "the body is not valid JSON: " + e.getOriginalMessage()
+            throw BadRequestException.invalid("the body is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (CharacterCodingException e) {
-            throw new BadRequestException(400, "the body is not valid UTF-8");
+            throw BadRequestException.invalid("the body is not valid UTF-8");
         } catch (IOException e) {
-            throw new BadRequestException(400, "the body could not be read: " + e.getMessage());
+            throw BadRequestException.invalid("the body could not be read: " + e.getMessage());
         }
     }
 

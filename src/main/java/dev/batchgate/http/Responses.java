@@ -58,11 +58,22 @@ public final class Responses {
         json(ctx, status, body);
     }
 
+    /** The one place a refused request's kind becomes an HTTP status. */
+    static int status(BadRequestException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
     /** Maps any failure to a JSON error; unexpected ones are logged and answered 503/500 without internals. */
     public static void failure(RoutingContext ctx, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof BadRequestException bad) {
-            error(ctx, bad.status(), bad.getMessage(), bad.details());
+            error(ctx, status(bad.kind()), bad.getMessage(), bad.details());
         } else if (cause instanceof dev.batchgate.store.StoreException) {
             LOG.error("job store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), cause.getMessage());
             error(ctx, 503, "the job store is not available; try again shortly");

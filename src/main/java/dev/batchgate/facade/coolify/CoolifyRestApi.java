@@ -37,14 +37,14 @@ public final class CoolifyRestApi {
 
     private void handle(RoutingContext ctx) {
         String name = ctx.pathParam("tool");
-        CoolifyTools.ToolDefinition definition = tools.definition(name).orElseThrow(() -> new BadRequestException(404,
+        CoolifyTools.ToolDefinition definition = tools.definition(name).orElseThrow(() -> BadRequestException.notFound(
                 "unknown Coolify tool '" + name + "' (" + String.join(", ", tools.definitions().stream()
                         .map(CoolifyTools.ToolDefinition::name).toList()) + ")"));
         ObjectNode arguments;
         try {
             arguments = ToolArguments.validate(definition.inputSchema(), RequestBodies.json(ctx, false));
         } catch (InvalidArgumentsException invalid) {
-            throw new BadRequestException(400, invalid.getMessage(),
+            throw BadRequestException.invalid(invalid.getMessage(),
                     List.of(new BadRequestException.FieldError(invalid.field(), index(invalid.field()), invalid.problem())));
         }
         Context eventLoop = ctx.vertx().getOrCreateContext();

@@ -96,7 +96,7 @@ public final class CoolifyTools {
                     .thenCompose(run -> answer(run.id(), run));
             default -> {
                 CoolifyTool tool = CoolifyTool.named(name)
-                        .orElseThrow(() -> new BadRequestException(404, "unknown tool '" + name + "'"));
+                        .orElseThrow(() -> BadRequestException.notFound("unknown tool '" + name + "'"));
                 yield blocking(() -> submit(tool, arguments, trigger)).thenCompose(run -> answer(run.id(), run));
             }
         };
@@ -133,7 +133,7 @@ public final class CoolifyTools {
         }
         for (String operation : CoolifySteps.operationsOf(tool)) {
             if (target.config().operation(operation) == null) {
-                throw new BadRequestException(404, "target '" + target.name() + "' has no operation '" + operation
+                throw BadRequestException.notFound("target '" + target.name() + "' has no operation '" + operation
                         + "' (batchgate.targets." + target.name() + ".operations." + operation + ")");
             }
         }
@@ -152,14 +152,14 @@ public final class CoolifyTools {
     }
 
     private Target coolifyTarget() {
-        return engine.targets().find(settings.target()).orElseThrow(() -> new BadRequestException(404,
+        return engine.targets().find(settings.target()).orElseThrow(() -> BadRequestException.notFound(
                 "the Coolify target '" + settings.target() + "' is not configured (batchgate.targets." + settings.target() + ".url)"));
     }
 
     /** One item per uuid, in order; the engine's id rules apply and a uuid given twice is refused. */
     private List<BatchItem> items(String argument, JsonNode uuids) {
         if (uuids.size() > engine.settings().maxItems()) {
-            throw new BadRequestException(413, argument + ": " + uuids.size() + " uuids, more than the limit of "
+            throw BadRequestException.tooLarge(argument + ": " + uuids.size() + " uuids, more than the limit of "
                     + engine.settings().maxItems() + " (batchgate.max-items)");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
@@ -211,7 +211,7 @@ public final class CoolifyTools {
         Optional<BatchRun> live = engine.live(batchId);
         boolean cancelled = engine.cancel(batchId).orElseThrow(() -> unknownBatch(batchId));
         if (!cancelled) {
-            throw new BadRequestException(409, "batch " + batchId + " has already finished; there is nothing to cancel");
+            throw BadRequestException.conflict("batch " + batchId + " has already finished; there is nothing to cancel");
         }
         return live.orElse(null);
     }
@@ -228,7 +228,7 @@ public final class CoolifyTools {
             return engine.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
         }
         if (!BatchStatus.fromWire(record.status()).isFinished()) {
-            throw new BadRequestException(409, "batch " + batchId + " is still " + record.status() + "; retry it once it has finished");
+            throw BadRequestException.conflict("batch " + batchId + " is still " + record.status() + "; retry it once it has finished");
         }
         if (envVars != null) {
             Map<String, String> values = envVars(envVars, "env_vars");
@@ -278,7 +278,7 @@ public final class CoolifyTools {
     }
 
     private static BadRequestException unknownBatch(String batchId) {
-        return new BadRequestException(404, "unknown batch '" + batchId + "'");
+        return BadRequestException.notFound("unknown batch '" + batchId + "'");
     }
 
     private <T> CompletableFuture<T> blocking(Callable<T> work) {

@@ -55,7 +55,7 @@ public final class InstancesFacade {
     private void handle(RoutingContext ctx) {
         String operation = ctx.pathParam("operation");
         if (!DONE_STATUS.containsKey(operation)) {
-            throw new BadRequestException(404, "unknown batch operation '" + operation + "' (start, stop or restart)");
+            throw BadRequestException.notFound("unknown batch operation '" + operation + "' (start, stop or restart)");
         }
         vertx.executeBlocking(() -> submit(RequestBodies.json(ctx, true), operation), false).onComplete(ar -> {
             if (ar.failed()) {
@@ -74,20 +74,20 @@ public final class InstancesFacade {
 
     private BatchRun submit(JsonNode body, String operation) {
         if (!body.isObject()) {
-            throw new BadRequestException(400, "the body must be a JSON object like {\"instanceIds\": [\"instance-1\"]}");
+            throw BadRequestException.invalid("the body must be a JSON object like {\"instanceIds\": [\"instance-1\"]}");
         }
         JsonNode ids = body.get("instanceIds");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
-            throw new BadRequestException(400, "instanceIds must be a non-empty list of instance ids",
+            throw BadRequestException.invalid("instanceIds must be a non-empty list of instance ids",
                     List.of(new BadRequestException.FieldError("instanceIds", null, "required, a non-empty list")));
         }
         Target target = engine.targets().find(targetName)
-                .orElseThrow(() -> new BadRequestException(404, "the instances target '" + targetName + "' is not configured"));
+                .orElseThrow(() -> BadRequestException.notFound("the instances target '" + targetName + "' is not configured"));
         if (target.config().operation(operation) == null) {
-            throw new BadRequestException(404, "target '" + targetName + "' has no operation '" + operation + "'");
+            throw BadRequestException.notFound("target '" + targetName + "' has no operation '" + operation + "'");
         }
         if (ids.size() > engine.settings().maxItems()) {
-            throw new BadRequestException(413, "too many instanceIds: " + ids.size() + " (the limit is " + engine.settings().maxItems() + ")");
+            throw BadRequestException.tooLarge("too many instanceIds: " + ids.size() + " (the limit is " + engine.settings().maxItems() + ")");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>();

@@ -124,7 +124,7 @@ public final class LlmApi {
         try {
             return ConfigValues.duration(text);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(400, "since must be a duration such as 1h, 30m or 7d",
+            throw BadRequestException.invalid("since must be a duration such as 1h, 30m or 7d",
                     List.of(new BadRequestException.FieldError("since", null, "not a duration: '" + text + "'")));
         }
     }
@@ -136,7 +136,7 @@ public final class LlmApi {
         List<String> keys = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
         for (String key : keys) {
             if (!UsageGroups.isKnown(key)) {
-                throw new BadRequestException(400, "groupBy: unknown key '" + key + "'",
+                throw BadRequestException.invalid("groupBy: unknown key '" + key + "'",
                         List.of(new BadRequestException.FieldError("groupBy", null, "unknown key '" + key
                                 + "'; use operation, model, status, batchId or metadata.<key>")));
             }

@@ -44,7 +44,7 @@ public final class LlmRequestParser {
 
     public BatchRequestParser.Parsed parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new BadRequestException(400, "the body must be a JSON object like {\"operation\": \"GENERATE_SCRIPT\", "
+            throw BadRequestException.invalid("the body must be a JSON object like {\"operation\": \"GENERATE_SCRIPT\", "
                     + "\"items\": [{\"id\": 1, \"prompt\": \"...\"}]}");
         }
         List<FieldError> errors = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class LlmRequestParser {
             return List.of();
         }
         if (node.size() > maxItems) {
-            throw new BadRequestException(413, "too many items: " + node.size() + " (the limit is " + maxItems + ")",
+            throw BadRequestException.tooLarge("too many items: " + node.size() + " (the limit is " + maxItems + ")",
                     List.of(new FieldError("items", null, "at most " + maxItems + " items")));
         }
         List<BatchItem> items = new ArrayList<>(node.size());

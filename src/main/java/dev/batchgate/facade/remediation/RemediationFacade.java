@@ -110,7 +110,7 @@ public final class RemediationFacade {
             }
             if (!listed) {
                 List<StoredItem> page = engine.store().itemsAfter(jobId, null, after, PAGE_SIZE)
-                        .orElseThrow(() -> new BadRequestException(404, "job '" + jobId + "' was deleted while its results were read"));
+                        .orElseThrow(() -> BadRequestException.notFound("job '" + jobId + "' was deleted while its results were read"));
                 for (StoredItem item : page) {
                     ItemStatus status = ItemStatus.fromWire(item.status());
                     if (status.isFinal()) {
@@ -164,7 +164,7 @@ public final class RemediationFacade {
     private RemediationJob job(String jobId) {
         ObjectNode summary = engine.summary(jobId, false)
                 .filter(s -> RemediationTarget.NAME.equals(s.path("target").asText()))
-                .orElseThrow(() -> new BadRequestException(404, "unknown job '" + jobId + "'"));
+                .orElseThrow(() -> BadRequestException.notFound("unknown job '" + jobId + "'"));
         int total = summary.path("total").asInt();
         int unfinished = summary.path("pending").asInt() + summary.path("running").asInt();
         return new RemediationJob(jobId, RemediationJob.seedStatus(summary.path("status").asText()), total,

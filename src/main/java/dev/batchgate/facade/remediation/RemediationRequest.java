@@ -27,7 +27,7 @@ public final class RemediationRequest {
 
     public static List<BatchItem> parse(JsonNode body, int maxDevices) {
         if (body == null || !body.isObject()) {
-            throw new BadRequestException(400, "the body must be a JSON object like {\"device_configs\": [{\"device_id\": \"router1\", "
+            throw BadRequestException.invalid("the body must be a JSON object like {\"device_configs\": [{\"device_id\": \"router1\", "
                     + "\"platform\": \"cisco_ios\", \"running_config\": \"...\", \"intended_config\": \"...\"}]}");
         }
         JsonNode devices = body.get(DEVICES);
@@ -41,7 +41,7 @@ public final class RemediationRequest {
             throw BadRequestException.of(List.of(new BadRequestException.FieldError(DEVICES, null, "must not be empty")));
         }
         if (devices.size() > maxDevices) {
-            throw new BadRequestException(413, "too many devices: " + devices.size() + " (the limit is " + maxDevices + ")");
+            throw BadRequestException.tooLarge("too many devices: " + devices.size() + " (the limit is " + maxDevices + ")");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>(devices.size());

@@ -195,16 +195,15 @@ public final class FileDrops {
         }
         ItemFileReader.Format format = ItemFileReader.Format.of(fileName).orElse(null);
         if (parts.length != 3 || format == null) {
-            throw new BadRequestException(400, "a file in the inbox is a batch request (inbox/<name>.json) or an item list "
+            throw BadRequestException.invalid("a file in the inbox is a batch request (inbox/<name>.json) or an item list "
                     + "(inbox/<target>/<operation>/<name>.jsonl, .csv or .txt); '" + sourceName + "' is neither");
         }
-        Target target = engine.targets().find(parts[0]).orElseThrow(() -> new BadRequestException(404,
-                "unknown target '" + parts[0] + "' (the folder inbox/" + parts[0] + "/)",
+        Target target = engine.targets().find(parts[0]).orElseThrow(() -> BadRequestException.notFound("unknown target '" + parts[0] + "' (the folder inbox/" + parts[0] + "/)",
                 List.of(new BadRequestException.FieldError("target", null, "unknown target '" + parts[0] + "'"))));
         if (target.config().operation(parts[1]) == null) {
             String message = "unknown operation '" + parts[1] + "' on target '" + parts[0] + "' (the folder inbox/" + parts[0]
                     + "/" + parts[1] + "/)";
-            throw new BadRequestException(404, message, List.of(new BadRequestException.FieldError("operation", null, message)));
+            throw BadRequestException.notFound(message, List.of(new BadRequestException.FieldError("operation", null, message)));
         }
         BatchSpec spec = existingBatchId != null ? storedSpec(existingBatchId)
                 : new BatchSpec(target.name(), List.of(parts[1]), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
@@ -222,22 +221,22 @@ public final class FileDrops {
         JsonNode body;
         try {
             if (Files.size(file) > maxRequestBytes) {
-                throw new BadRequestException(413, "the request is larger than batchgate.max-body (" + maxRequestBytes
+                throw BadRequestException.tooLarge("the request is larger than batchgate.max-body (" + maxRequestBytes
                         + " bytes); drop its items as an item list (inbox/<target>/<operation>/<name>.jsonl) instead");
             }
             try (InputStream in = Files.newInputStream(file)) {
                 body = Json.readStrict(in);
             }
         } catch (JsonProcessingException e) {
-            throw new BadRequestException(400, "not valid JSON at line " + e.getLocation().getLineNr() + ": "
+            throw BadRequestException.invalid("not valid JSON at line " + e.getLocation().getLineNr() + ": "
                     + e.getOriginalMessage());
         } catch (CharacterCodingException e) {
-            throw new BadRequestException(400, "not valid UTF-8");
+            throw BadRequestException.invalid("not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (body != null && body.path("dryRun").asBoolean(false)) {
-            throw new BadRequestException(400, "dryRun is for the HTTP API; a dropped file always runs",
+            throw BadRequestException.invalid("dryRun is for the HTTP API; a dropped file always runs",
                     List.of(new BadRequestException.FieldError("dryRun", null, "not available for dropped files")));
         }
         BatchRequestParser.Parsed parsed = requests.parse(body, "file:" + sourceName);

@@ -121,7 +121,7 @@ public final class Schedules {
         for (String id : ids) {
             BatchItem item = BatchRequestParser.item(items.size(), Json.MAPPER.getNodeFactory().textNode(id), null, errors);
             if (!errors.isEmpty()) {
-                throw new BadRequestException(400, "items: " + errors.get(0).message());
+                throw BadRequestException.invalid("items: " + errors.get(0).message());
             }
             items.add(item);
         }
@@ -138,20 +138,20 @@ public final class Schedules {
                 ItemFileReader.Line line = reader.next();
                 if (!line.errors().isEmpty()) {
                     ItemFileReader.LineError error = line.errors().get(0);
-                    throw new BadRequestException(400, "items-file " + file + " line " + error.line()
+                    throw BadRequestException.invalid("items-file " + file + " line " + error.line()
                             + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message());
                 }
                 if (items.size() == engine.settings().maxItems()) {
-                    throw new BadRequestException(413, "items-file " + file + " has more than batchgate.max-items ("
+                    throw BadRequestException.tooLarge("items-file " + file + " has more than batchgate.max-items ("
                             + engine.settings().maxItems() + ") items");
                 }
                 items.add(line.item());
             }
         } catch (IOException e) {
-            throw new BadRequestException(400, "items-file " + file + " cannot be read: " + e.getMessage());
+            throw BadRequestException.invalid("items-file " + file + " cannot be read: " + e.getMessage());
         }
         if (items.isEmpty()) {
-            throw new BadRequestException(400, "items-file " + file + " has no items");
+            throw BadRequestException.invalid("items-file " + file + " has no items");
         }
         return unique(items, "items-file " + file);
     }
@@ -160,7 +160,7 @@ public final class Schedules {
         Set<String> seen = new HashSet<>();
         for (BatchItem item : items) {
             if (!seen.add(item.key())) {
-                throw new BadRequestException(400, source + ": duplicate id '" + item.key() + "'");
+                throw BadRequestException.invalid(source + ": duplicate id '" + item.key() + "'");
             }
         }
         return items;

@@ -56,7 +56,7 @@ class LlmRequestParserTest {
                            {"id": 8, "prompt": "x", "model": "gpt"}]}
                 """);
 
-        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.kind()).isEqualTo(BadRequestException.Kind.INVALID);
         assertThat(e.details()).extracting(BadRequestException.FieldError::field).contains("operation", "temperature",
                 "maxTokens", "mode", "metadata", "extra", "items[1].id", "items[2]", "items[3]", "items[4].messages[0].role",
                 "items[4].messages[0].content", "items[5].id", "items[6]", "items[7].model");
@@ -74,7 +74,7 @@ class LlmRequestParserTest {
         BadRequestException e = catchThrowableOfType(BadRequestException.class, () -> small.parse(Json.read(
                 "{\"operation\": \"X\", \"items\": [{\"id\": 1, \"prompt\": \"a\"}, {\"id\": 2, \"prompt\": \"b\"}]}")));
 
-        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.kind()).isEqualTo(BadRequestException.Kind.TOO_LARGE);
     }
 
     @Test
