@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
@@ -43,7 +44,7 @@ public final class TargetsApi {
 
     private Target find(RoutingContext ctx) {
         String name = ctx.pathParam("target");
-        return targets.find(name).orElseThrow(() -> BadRequestException.notFound("unknown target '" + name + "'"));
+        return RequestFields.target(targets, name, null, null);
     }
 
     private void patch(RoutingContext ctx) {

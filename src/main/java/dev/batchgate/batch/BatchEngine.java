@@ -80,8 +80,7 @@ public final class BatchEngine {
      */
     public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
         refuseWhileShuttingDown();
-        Target target = targets.find(spec.target())
-                .orElseThrow(() -> BadRequestException.notFound("unknown target '" + spec.target() + "'"));
+        Target target = RequestFields.target(targets, spec.target(), null, null);
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
         Instant now = Instant.now();
         BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),

@@ -9,7 +9,6 @@ import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +132,7 @@ public final class BatchRequestParser {
             errors.add(new BadRequestException.FieldError("target", null, "target is required (a target name)"));
             return null;
         }
-        return targets.find(node.asText())
-                .orElseThrow(() -> BadRequestException.notFound("unknown target '" + node.asText() + "'",
-                        List.of(new BadRequestException.FieldError("target", null, "unknown target '" + node.asText() + "'"))));
+        return RequestFields.target(targets, node.asText(), "target", null);
     }
 
     private static void operations(JsonNode body, Target target, List<String> operations, List<BatchSpec.Stage> stages,
@@ -188,9 +185,8 @@ public final class BatchRequestParser {
     }
 
     private static void knownOperation(Target target, String name, String field) {
-        if (target != null && target.config().operation(name) == null) {
-            String message = "unknown operation '" + name + "' on target '" + target.name() + "'";
-            throw BadRequestException.notFound(message, List.of(new BadRequestException.FieldError(field, null, message)));
+        if (target != null) {
+            RequestFields.operation(target, name, field, null);
         }
     }
 
@@ -199,96 +195,17 @@ public final class BatchRequestParser {
             errors.add(new BadRequestException.FieldError("items", null, "items must be a non-empty list"));
             return List.of();
         }
-        if (node.size() > maxItems) {
-            throw BadRequestException.tooLarge("too many items: " + node.size() + " (the limit is " + maxItems + ")",
-                    List.of(new BadRequestException.FieldError("items", null, "at most " + maxItems + " items")));
-        }
+        RequestFields.itemCount(node.size(), maxItems, "items", "items");
         List<BatchItem> items = new ArrayList<>(node.size());
-        Set<String> seen = new HashSet<>(node.size() * 2);
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
         for (int i = 0; i < node.size() && errors.size() < MAX_DETAILS; i++) {
-            BatchItem item = item(i, node.get(i), defaults, errors);
-            if (item != null && !seen.add(item.key())) {
-                errors.add(new BadRequestException.FieldError("items[" + i + "].id", i, "duplicate id '" + item.key() + "'"));
+            BatchItem item = RequestFields.item(RequestFields.ItemPath.ITEMS, i, node.get(i), defaults, errors);
+            if (item != null) {
+                seen.add(item, "items[" + i + "].id", "id", null, errors);
             }
             items.add(item);
         }
         return items;
-    }
-
-    /** One item: an id (string or integer), or {@code {id, params}}; batch params are merged under the item's. */
-    public static BatchItem item(int index, JsonNode node, ObjectNode defaults, List<BadRequestException.FieldError> errors) {
-        JsonNode id = node;
-        ObjectNode params = null;
-        String field = "items[" + index + "]";
-        if (node.isObject()) {
-            id = node.get("id");
-            field += ".id";
-            JsonNode p = node.get("params");
-            if (p != null && !p.isNull() && !p.isObject()) {
-                errors.add(new BadRequestException.FieldError("items[" + index + "].params", index, "params must be an object"));
-                return null;
-            }
-            params = p instanceof ObjectNode object ? object : null;
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!name.equals("id") && !name.equals("params")) {
-                    errors.add(new BadRequestException.FieldError("items[" + index + "]." + name, index,
-                            "unknown field '" + name + "' (an item is an id or {id, params})"));
-                    return null;
-                }
-            }
-        }
-        String problem = idProblem(id);
-        if (problem != null) {
-            errors.add(new BadRequestException.FieldError(field, index, problem));
-            return null;
-        }
-        return new BatchItem(index, id, merge(defaults, params));
-    }
-
-    static String idProblem(JsonNode id) {
-        if (id == null || id.isNull()) {
-            return "id is required";
-        }
-        if (id.isIntegralNumber()) {
-            return id.canConvertToLong() ? null : "integer id out of range";
-        }
-        if (!id.isTextual()) {
-            return "id must be a string or an integer";
-        }
-        String text = id.asText();
-        if (text.isEmpty()) {
-            return "id must not be empty";
-        }
-        if (text.length() > 1000) {
-            return "id is longer than 1000 characters";
-        }
-        if (text.equals(".") || text.equals("..")) {
-            return "id '" + text + "' is not allowed (a dot segment would change the path)";
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                return "id contains a control character at position " + i;
-            }
-            // a lone surrogate is no character at all: stores and URLs would turn it into '?'
-            if (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1)))
-                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)))) {
-                return "id contains an invalid UTF-16 character at position " + i;
-            }
-        }
-        return null;
-    }
-
-    private static ObjectNode merge(ObjectNode defaults, ObjectNode own) {
-        if (defaults == null || defaults.isEmpty()) {
-            return own;
-        }
-        ObjectNode merged = defaults.deepCopy();
-        if (own != null) {
-            merged.setAll(own);
-        }
-        return merged;
     }
 
     private static ObjectNode object(JsonNode body, String field, List<BadRequestException.FieldError> errors) {

@@ -12,13 +12,13 @@ import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.mcp.McpTool;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.target.Target;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +132,8 @@ public final class CoolifyTools {
             }
         }
         for (String operation : CoolifySteps.operationsOf(tool)) {
-            if (target.config().operation(operation) == null) {
-                throw BadRequestException.notFound("target '" + target.name() + "' has no operation '" + operation
-                        + "' (batchgate.targets." + target.name() + ".operations." + operation + ")");
-            }
+            RequestFields.configuredOperation(target, operation,
+                    "batchgate.targets." + target.name() + ".operations." + operation);
         }
         BatchSpec spec = new BatchSpec(target.name(), List.of(tool.toolName()), List.of(), BatchSpec.Mode.ASYNC, concurrency,
                 params, false, null, false, false, null, trigger, null, null);
@@ -152,26 +150,22 @@ public final class CoolifyTools {
     }
 
     private Target coolifyTarget() {
-        return engine.targets().find(settings.target()).orElseThrow(() -> BadRequestException.notFound(
-                "the Coolify target '" + settings.target() + "' is not configured (batchgate.targets." + settings.target() + ".url)"));
+        return RequestFields.configuredTarget(engine.targets(), "Coolify", settings.target(),
+                "batchgate.targets." + settings.target() + ".url");
     }
 
     /** One item per uuid, in order; the engine's id rules apply and a uuid given twice is refused. */
     private List<BatchItem> items(String argument, JsonNode uuids) {
-        if (uuids.size() > engine.settings().maxItems()) {
-            throw BadRequestException.tooLarge(argument + ": " + uuids.size() + " uuids, more than the limit of "
-                    + engine.settings().maxItems() + " (batchgate.max-items)");
-        }
+        RequestFields.itemCount(uuids.size(), engine.settings().maxItems(), () -> argument + ": " + uuids.size()
+                + " uuids, more than the limit of " + engine.settings().maxItems() + " (batchgate.max-items)");
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>(uuids.size());
-        Set<String> seen = new HashSet<>();
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
         for (int index = 0; index < uuids.size(); index++) {
-            List<BadRequestException.FieldError> problems = new ArrayList<>();
-            BatchItem item = BatchRequestParser.item(index, uuids.get(index), null, problems);
             String field = argument + "[" + index + "]";
-            problems.forEach(problem -> errors.add(new BadRequestException.FieldError(field, problem.index(), problem.message())));
-            if (item != null && !seen.add(item.key())) {
-                errors.add(new BadRequestException.FieldError(field, index, "duplicate uuid '" + item.key() + "'"));
+            BatchItem item = RequestFields.id(index, uuids.get(index), field, "id", errors);
+            if (item != null) {
+                seen.add(item, field, "uuid", null, errors);
             }
             items.add(item);
         }

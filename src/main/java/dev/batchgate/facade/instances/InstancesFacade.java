@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.http.BatchAnswers;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.target.Target;
 import io.vertx.core.Vertx;
@@ -21,10 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The instance manager's batch API: {@code POST /v1/core/instances/batch/{start|stop|restart}}
@@ -34,6 +33,8 @@ import java.util.Set;
  */
 public final class InstancesFacade {
 
+    /** An instance given as an object names its id as the instance itself: {@code instanceIds[3]}, not {@code instanceIds[3].id}. */
+    private static final RequestFields.ItemPath INSTANCE_IDS = new RequestFields.ItemPath("instanceIds", "");
     private static final Map<String, String> DONE_STATUS = Map.of("start", "started", "stop", "stopped", "restart", "restarted");
 
     private final Vertx vertx;
@@ -57,16 +58,11 @@ public final class InstancesFacade {
         if (!DONE_STATUS.containsKey(operation)) {
             throw BadRequestException.notFound("unknown batch operation '" + operation + "' (start, stop or restart)");
         }
-        vertx.executeBlocking(() -> submit(RequestBodies.json(ctx, true), operation), false).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-                return;
-            }
-            BatchRun run = ar.result();
-            long timer = vertx.setTimer(syncTimeout.toMillis(), id -> answer(ctx, run, operation));
+        BatchAnswers.blocking(vertx, ctx, () -> submit(RequestBodies.json(ctx, true), operation), (c, run) -> {
+            long timer = vertx.setTimer(syncTimeout.toMillis(), id -> answer(c, run, operation));
             run.done().whenComplete((v, e) -> vertx.runOnContext(x -> {
                 if (vertx.cancelTimer(timer)) {
-                    answer(ctx, run, operation);
+                    answer(c, run, operation);
                 }
             }));
         });
@@ -81,28 +77,21 @@ public final class InstancesFacade {
             throw BadRequestException.invalid("instanceIds must be a non-empty list of instance ids",
                     List.of(new BadRequestException.FieldError("instanceIds", null, "required, a non-empty list")));
         }
-        Target target = engine.targets().find(targetName)
-                .orElseThrow(() -> BadRequestException.notFound("the instances target '" + targetName + "' is not configured"));
-        if (target.config().operation(operation) == null) {
-            throw BadRequestException.notFound("target '" + targetName + "' has no operation '" + operation + "'");
-        }
-        if (ids.size() > engine.settings().maxItems()) {
-            throw BadRequestException.tooLarge("too many instanceIds: " + ids.size() + " (the limit is " + engine.settings().maxItems() + ")");
-        }
+        Target target = RequestFields.configuredTarget(engine.targets(), "instances", targetName, null);
+        RequestFields.configuredOperation(target, operation, null);
+        RequestFields.itemCount(ids.size(), engine.settings().maxItems(), "instanceIds", null);
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
         for (int i = 0; i < ids.size(); i++) {
-            BatchItem item = BatchRequestParser.item(i, ids.get(i), null, errors);
-            if (item != null && !seen.add(item.key())) {
-                errors.add(new BadRequestException.FieldError("instanceIds[" + i + "]", i, "duplicate id '" + item.key() + "'"));
+            BatchItem item = RequestFields.item(INSTANCE_IDS, i, ids.get(i), null, errors);
+            if (item != null) {
+                seen.add(item, INSTANCE_IDS.item(i), "id", null, errors);
             }
             items.add(item);
         }
         if (!errors.isEmpty()) {
-            List<BadRequestException.FieldError> renamed = errors.stream().map(e -> new BadRequestException.FieldError(
-                    e.field().replaceFirst("^items\\[(\\d+)](\\.id)?", "instanceIds[$1]"), e.index(), e.message())).toList();
-            throw BadRequestException.of(renamed);
+            throw BadRequestException.of(errors);
         }
         BatchSpec spec = new BatchSpec(targetName, List.of(operation), List.of(), BatchSpec.Mode.SYNC, null, null, false,
                 null, false, false, null, "facade:instances", null, null);
@@ -110,13 +99,7 @@ public final class InstancesFacade {
     }
 
     private void answer(RoutingContext ctx, BatchRun run, String operation) {
-        vertx.executeBlocking(() -> document(run, operation), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Responses.json(ctx, 200, ar.result());
-            } else {
-                Responses.failure(ctx, ar.cause());
-            }
-        });
+        BatchAnswers.blocking(vertx, ctx, () -> document(run, operation), (c, doc) -> Responses.json(c, 200, doc));
     }
 
     /** The instance manager's document: one entry per instance, in request order, then the totals. */

@@ -11,7 +11,6 @@ import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -92,16 +91,13 @@ public final class LlmRequestParser {
             errors.add(new FieldError("items", null, "items must be a non-empty list of {id, prompt} or {id, messages}"));
             return List.of();
         }
-        if (node.size() > maxItems) {
-            throw BadRequestException.tooLarge("too many items: " + node.size() + " (the limit is " + maxItems + ")",
-                    List.of(new FieldError("items", null, "at most " + maxItems + " items")));
-        }
+        RequestFields.itemCount(node.size(), maxItems, "items", "items");
         List<BatchItem> items = new ArrayList<>(node.size());
-        Set<String> seen = new HashSet<>();
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
         for (int i = 0; i < node.size() && errors.size() < MAX_DETAILS; i++) {
             BatchItem item = item(i, node.get(i), errors);
-            if (item != null && !seen.add(item.key())) {
-                errors.add(new FieldError("items[" + i + "].id", i, "duplicate id '" + item.key() + "'"));
+            if (item != null) {
+                seen.add(item, "items[" + i + "].id", "id", null, errors);
             }
             items.add(item);
         }
@@ -126,9 +122,7 @@ public final class LlmRequestParser {
         if (id.isContainerNode()) {
             errors.add(new FieldError(field + ".id", index, "id must be a string or an integer"));
         } else {
-            List<FieldError> idErrors = new ArrayList<>();
-            idOnly = BatchRequestParser.item(index, id, null, idErrors);
-            idErrors.forEach(e -> errors.add(new FieldError(field + ".id", index, e.message())));
+            idOnly = RequestFields.id(index, id, field + ".id", "id", errors);
         }
         JsonNode prompt = node.get("prompt");
         JsonNode messages = node.get("messages");

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads {@code {"device_configs": [{device_id, platform, running_config, intended_config}, ...]}} into batch
@@ -40,21 +38,16 @@ public final class RemediationRequest {
         if (devices.isEmpty()) {
             throw BadRequestException.of(List.of(new BadRequestException.FieldError(DEVICES, null, "must not be empty")));
         }
-        if (devices.size() > maxDevices) {
-            throw BadRequestException.tooLarge("too many devices: " + devices.size() + " (the limit is " + maxDevices + ")");
-        }
+        RequestFields.itemCount(devices.size(), maxDevices, "devices", null);
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>(devices.size());
-        Map<String, Integer> firstIndexById = new HashMap<>();
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
         for (int i = 0; i < devices.size(); i++) {
             BatchItem item = device(i, devices.get(i), errors);
             if (item == null) {
                 continue;
             }
-            Integer first = firstIndexById.putIfAbsent(item.key(), i);
-            if (first != null) {
-                errors.add(error(i, "device_id", "duplicate device_id '" + item.key() + "' (also " + DEVICES + "[" + first + "])"));
-            }
+            seen.add(item, DEVICES + "[" + i + "].device_id", "device_id", first -> DEVICES + "[" + first + "]", errors);
             items.add(item);
         }
         if (!errors.isEmpty()) {
@@ -77,9 +70,7 @@ public final class RemediationRequest {
             errors.add(error(index, "device_id", "must be a string"));
         } else {
             // the engine's own id rules (not empty, no control characters, not too long)
-            List<BadRequestException.FieldError> idErrors = new ArrayList<>();
-            BatchRequestParser.item(index, id, null, idErrors);
-            idErrors.forEach(e -> errors.add(error(index, "device_id", e.message().replaceFirst("^id ", "device_id "))));
+            RequestFields.id(index, id, DEVICES + "[" + index + "].device_id", "device_id", errors);
         }
         ObjectNode params = Json.object();
         for (String field : CONFIG_FIELDS) {

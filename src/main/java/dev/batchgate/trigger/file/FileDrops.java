@@ -14,6 +14,7 @@ import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.StoreException;
@@ -198,13 +199,8 @@ public final class FileDrops {
             throw BadRequestException.invalid("a file in the inbox is a batch request (inbox/<name>.json) or an item list "
                     + "(inbox/<target>/<operation>/<name>.jsonl, .csv or .txt); '" + sourceName + "' is neither");
         }
-        Target target = engine.targets().find(parts[0]).orElseThrow(() -> BadRequestException.notFound("unknown target '" + parts[0] + "' (the folder inbox/" + parts[0] + "/)",
-                List.of(new BadRequestException.FieldError("target", null, "unknown target '" + parts[0] + "'"))));
-        if (target.config().operation(parts[1]) == null) {
-            String message = "unknown operation '" + parts[1] + "' on target '" + parts[0] + "' (the folder inbox/" + parts[0]
-                    + "/" + parts[1] + "/)";
-            throw BadRequestException.notFound(message, List.of(new BadRequestException.FieldError("operation", null, message)));
-        }
+        Target target = RequestFields.target(engine.targets(), parts[0], "target", "the folder inbox/" + parts[0] + "/");
+        RequestFields.operation(target, parts[1], "operation", "the folder inbox/" + parts[0] + "/" + parts[1] + "/");
         BatchSpec spec = existingBatchId != null ? storedSpec(existingBatchId)
                 : new BatchSpec(target.name(), List.of(parts[1]), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
                         false, false, null, "file:" + sourceName, null, null);
@@ -301,15 +297,16 @@ public final class FileDrops {
         Map<String, ItemFileReader.Line> byKey = new LinkedHashMap<>();
         Map<Integer, Integer> lineOfIndex = new HashMap<>();
         List<BatchItem> items = new ArrayList<>(chunk.size());
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
+        List<BadRequestException.FieldError> duplicates = new ArrayList<>();
         for (ItemFileReader.Line line : chunk) {
-            ItemFileReader.Line earlier = byKey.putIfAbsent(line.item().key(), line);
-            if (earlier != null) {
-                problems.add(problem(line.number(), "id", line.index(), "duplicate id '" + line.item().key() + "'"
-                        + (earlier.number() > 0 ? " (also on line " + earlier.number() + ")" : "")));
-            }
+            seen.add(line.item(), "id", "id", first -> lineOfIndex.get(first) > 0 ? "on line " + lineOfIndex.get(first) : null,
+                    duplicates);
+            byKey.putIfAbsent(line.item().key(), line);
             lineOfIndex.put(line.index(), line.number());
             items.add(line.item());
         }
+        duplicates.forEach(e -> problems.add(problem(lineOfIndex.get(e.index()), e.field(), e.index(), e.message())));
         List<BadRequestException.FieldError> templateErrors = new ArrayList<>();
         BatchRequestParser.checkTemplates(source.target(), source.spec(), items, templateErrors);
         for (BadRequestException.FieldError e : templateErrors) {
@@ -334,7 +331,7 @@ public final class FileDrops {
             drops.storedKeys(batchId, byKey.keySet()).forEach((key, index) -> {
                 ItemFileReader.Line line = byKey.get(key);
                 problems.add(problem(line.number() > 0 ? line.number() : null, "id", line.index(),
-                        "duplicate id '" + key + "' (also item " + (index + 1) + " of the file)"));
+                        RequestFields.duplicate("id", line.index(), "id", key, "item " + (index + 1) + " of the file").message()));
             });
         }
         return problems;

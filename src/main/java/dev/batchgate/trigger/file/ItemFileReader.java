@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -175,7 +175,7 @@ public final class ItemFileReader implements Iterator<ItemFileReader.Line>, Clos
                 node = csvItem(cells);
             }
         }
-        BatchItem item = BatchRequestParser.item(index, node, null, errors);
+        BatchItem item = RequestFields.item(RequestFields.ItemPath.ITEMS, index, node, null, errors);
         if (!errors.isEmpty()) {
             List<LineError> problems = new ArrayList<>();
             for (BadRequestException.FieldError error : errors) {

@@ -5,6 +5,7 @@ import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
@@ -16,12 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,11 +105,17 @@ public final class Schedules {
     }
 
     private Target checkTarget(ScheduleConfig config) {
-        Target target = engine.targets().find(config.target()).orElseThrow(() -> new IllegalArgumentException(
-                ScheduleConfigParser.PREFIX + config.name() + ".target: unknown target '" + config.target() + "'"));
-        if (target.config().operation(config.operation()) == null) {
-            throw new IllegalArgumentException(ScheduleConfigParser.PREFIX + config.name() + ".operation: target '"
-                    + config.target() + "' has no operation '" + config.operation() + "'");
+        String at = ScheduleConfigParser.PREFIX + config.name();
+        Target target;
+        try {
+            target = RequestFields.target(engine.targets(), config.target(), null, null);
+        } catch (BadRequestException e) {
+            throw new IllegalArgumentException(at + ".target: " + e.getMessage());
+        }
+        try {
+            RequestFields.configuredOperation(target, config.operation(), null);
+        } catch (BadRequestException e) {
+            throw new IllegalArgumentException(at + ".operation: " + e.getMessage());
         }
         return target;
     }
@@ -119,7 +124,7 @@ public final class Schedules {
         List<BatchItem> items = new ArrayList<>(ids.size());
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         for (String id : ids) {
-            BatchItem item = BatchRequestParser.item(items.size(), Json.MAPPER.getNodeFactory().textNode(id), null, errors);
+            BatchItem item = RequestFields.id(items.size(), Json.MAPPER.getNodeFactory().textNode(id), "items", "id", errors);
             if (!errors.isEmpty()) {
                 throw BadRequestException.invalid("items: " + errors.get(0).message());
             }
@@ -141,10 +146,8 @@ public final class Schedules {
                     throw BadRequestException.invalid("items-file " + file + " line " + error.line()
                             + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message());
                 }
-                if (items.size() == engine.settings().maxItems()) {
-                    throw BadRequestException.tooLarge("items-file " + file + " has more than batchgate.max-items ("
-                            + engine.settings().maxItems() + ") items");
-                }
+                RequestFields.itemCount(items.size() + 1, engine.settings().maxItems(), () -> "items-file " + file
+                        + " has more than batchgate.max-items (" + engine.settings().maxItems() + ") items");
                 items.add(line.item());
             }
         } catch (IOException e) {
@@ -157,10 +160,11 @@ public final class Schedules {
     }
 
     private static List<BatchItem> unique(List<BatchItem> items, String source) {
-        Set<String> seen = new HashSet<>();
+        RequestFields.SeenIds seen = new RequestFields.SeenIds();
+        List<BadRequestException.FieldError> duplicates = new ArrayList<>(1);
         for (BatchItem item : items) {
-            if (!seen.add(item.key())) {
-                throw BadRequestException.invalid(source + ": duplicate id '" + item.key() + "'");
+            if (!seen.add(item, source, "id", null, duplicates)) {
+                throw BadRequestException.invalid(source + ": " + duplicates.get(0).message());
             }
         }
         return items;
