@@ -94,9 +94,7 @@ public final class BatchEngine {
 
             @Override
             public StoredItem next() {
-                BatchItem item = items.next();
-                return new StoredItem(item.index(), item.id().toString(),
-                        item.params() == null ? null : item.params().toString(), ItemStatus.PENDING.wire(), null);
+                return ItemRows.pending(items.next());
             }
         }, idempotency);
         BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, null, settings.breakerMinFinished());
@@ -252,8 +250,7 @@ public final class BatchEngine {
         List<BatchItem> items = new ArrayList<>();
         // a status named twice must not take its items twice: the store does not refuse a repeated id
         for (ItemStatus status : new LinkedHashSet<>(statuses)) {
-            store.forEachItem(id, status.wire(), stored -> items.add(new BatchItem(stored.index(), Json.read(stored.idJson()),
-                    stored.paramsJson() == null ? null : (ObjectNode) Json.read(stored.paramsJson()))));
+            store.forEachItem(id, status.wire(), stored -> items.add(ItemRows.item(stored)));
         }
         if (items.isEmpty()) {
             throw BadRequestException.conflict("batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());

@@ -167,8 +167,7 @@ public final class BatchFlow {
     }
 
     private static WorkItem workItem(BatchRun run, PhasePlan.Phase phase, StoredItem row) {
-        BatchItem item = new BatchItem(row.index(), Json.read(row.idJson()),
-                row.paramsJson() == null ? null : (ObjectNode) Json.read(row.paramsJson()));
+        BatchItem item = ItemRows.item(row);
         ObjectNode previous = row.resultJson() == null ? null : (ObjectNode) Json.read(row.resultJson());
         if (phase.kind() != PhasePlan.Kind.ROLLBACK) {
             return WorkItem.pending(item, previous);

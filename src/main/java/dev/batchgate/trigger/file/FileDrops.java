@@ -13,7 +13,7 @@ import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.BatchSummaries;
-import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.batch.ItemRows;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
@@ -319,8 +319,7 @@ public final class FileDrops {
         }
         List<StoredItem> rows = new ArrayList<>(items.size());
         for (BatchItem item : items) {
-            rows.add(new StoredItem(item.index(), item.id().toString(), item.params() == null ? null : item.params().toString(),
-                    ItemStatus.PENDING.wire(), null));
+            rows.add(ItemRows.pending(item));
         }
         try {
             engine.store().appendItems(batchId, rows);
