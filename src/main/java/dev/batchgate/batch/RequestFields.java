@@ -223,8 +223,8 @@ public final class RequestFields {
     }
 
     /** "duplicate {@code name} 'key'", then where the id was first given when {@code where} is not null. */
-    public static FieldError duplicate(String field, int index, String name, String key, String where) {
-        return new FieldError(field, index, "duplicate " + name + " '" + key + "'" + (where == null ? "" : " (also " + where + ")"));
+    public static String duplicate(String name, String key, String where) {
+        return "duplicate " + name + " '" + key + "'" + (where == null ? "" : " (also " + where + ")");
     }
 
     /** The ids of one batch so far: an id given twice is refused, each entry point saying so in its own terms. */
@@ -233,7 +233,7 @@ public final class RequestFields {
         private final Map<String, Integer> firstIndex = new HashMap<>();
 
         /**
-         * Remembers {@code item}'s id; when an earlier item had it, reports {@link #duplicate} at {@code field}
+         * Remembers {@code item}'s id; when an earlier item had it, reports {@link RequestFields#duplicate} at {@code field}
          * with {@code where} (given that item's index, null for no mention) and answers false.
          */
         public boolean add(BatchItem item, String field, String name, IntFunction<String> where, List<FieldError> errors) {
@@ -241,7 +241,7 @@ public final class RequestFields {
             if (first == null) {
                 return true;
             }
-            errors.add(duplicate(field, item.index(), name, item.key(), where == null ? null : where.apply(first)));
+            errors.add(new FieldError(field, item.index(), duplicate(name, item.key(), where == null ? null : where.apply(first))));
             return false;
         }
     }

@@ -330,7 +330,7 @@ public final class FileDrops {
             drops.storedKeys(batchId, byKey.keySet()).forEach((key, index) -> {
                 ItemFileReader.Line line = byKey.get(key);
                 problems.add(problem(line.number() > 0 ? line.number() : null, "id", line.index(),
-                        RequestFields.duplicate("id", line.index(), "id", key, "item " + (index + 1) + " of the file").message()));
+                        RequestFields.duplicate("id", key, "item " + (index + 1) + " of the file")));
             });
         }
         return problems;
