@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batch lifecycle: create (on disk before anyone is told), launch into the Camel flow, look up
- * live or stored, cancel, retry, and resume after a restart. HTTP, files, schedules and facades all
- * start batches here.
+ * live or stored, cancel, retry, and resume after a restart. Entry points reach it through
+ * {@link dev.batchgate.service.BatchService}.
  */
 public final class BatchEngine {
 
@@ -55,18 +55,6 @@ public final class BatchEngine {
     /** Set once the Camel routes are up: how a created batch is handed to the flow. */
     public void setLauncher(Consumer<BatchRun> launcher) {
         this.launcher = launcher;
-    }
-
-    public EngineSettings settings() {
-        return settings;
-    }
-
-    public TargetRegistry targets() {
-        return targets;
-    }
-
-    public JobStore store() {
-        return store;
     }
 
     /** Stores the batch with its items in one transaction (a 202 means "on disk"), then starts it. */

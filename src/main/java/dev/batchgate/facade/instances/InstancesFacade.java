@@ -8,12 +8,12 @@ import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -37,13 +37,13 @@ public final class InstancesFacade {
     private static final Map<String, String> DONE_STATUS = Map.of("start", "started", "stop", "stopped", "restart", "restarted");
 
     private final Vertx vertx;
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final String targetName;
     private final Duration syncTimeout;
 
-    public InstancesFacade(Vertx vertx, BatchEngine engine, String targetName, Duration syncTimeout) {
+    public InstancesFacade(Vertx vertx, BatchService batches, String targetName, Duration syncTimeout) {
         this.vertx = vertx;
-        this.engine = engine;
+        this.batches = batches;
         this.targetName = targetName;
         this.syncTimeout = syncTimeout;
     }
@@ -62,7 +62,7 @@ public final class InstancesFacade {
                 Responses.failure(ctx, ar.cause());
                 return;
             }
-            BatchRun run = ar.result();
+            LiveBatch run = ar.result();
             long timer = vertx.setTimer(syncTimeout.toMillis(), id -> answer(ctx, run, operation));
             run.done().whenComplete((v, e) -> vertx.runOnContext(x -> {
                 if (vertx.cancelTimer(timer)) {
@@ -72,7 +72,7 @@ public final class InstancesFacade {
         });
     }
 
-    private BatchRun submit(JsonNode body, String operation) {
+    private LiveBatch submit(JsonNode body, String operation) {
         if (!body.isObject()) {
             throw new BadRequestException(400, "the body must be a JSON object like {\"instanceIds\": [\"instance-1\"]}");
         }
@@ -81,13 +81,13 @@ public final class InstancesFacade {
             throw new BadRequestException(400, "instanceIds must be a non-empty list of instance ids",
                     List.of(new BadRequestException.FieldError("instanceIds", null, "required, a non-empty list")));
         }
-        Target target = engine.targets().find(targetName)
+        Target target = batches.target(targetName)
                 .orElseThrow(() -> new BadRequestException(404, "the instances target '" + targetName + "' is not configured"));
         if (target.config().operation(operation) == null) {
             throw new BadRequestException(404, "target '" + targetName + "' has no operation '" + operation + "'");
         }
-        if (ids.size() > engine.settings().maxItems()) {
-            throw new BadRequestException(413, "too many instanceIds: " + ids.size() + " (the limit is " + engine.settings().maxItems() + ")");
+        if (ids.size() > batches.maxItems()) {
+            throw new BadRequestException(413, "too many instanceIds: " + ids.size() + " (the limit is " + batches.maxItems() + ")");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>();
@@ -106,10 +106,10 @@ public final class InstancesFacade {
         }
         BatchSpec spec = new BatchSpec(targetName, List.of(operation), List.of(), BatchSpec.Mode.SYNC, null, null, false,
                 null, false, false, null, "facade:instances", null, null);
-        return engine.submit(spec, items, null);
+        return batches.submit(spec, items);
     }
 
-    private void answer(RoutingContext ctx, BatchRun run, String operation) {
+    private void answer(RoutingContext ctx, LiveBatch run, String operation) {
         vertx.executeBlocking(() -> document(run, operation), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Responses.json(ctx, 200, ar.result());
@@ -120,11 +120,11 @@ public final class InstancesFacade {
     }
 
     /** The instance manager's document: one entry per instance, in request order, then the totals. */
-    private ObjectNode document(BatchRun run, String operation) {
+    private ObjectNode document(LiveBatch run, String operation) {
         ArrayNode results = JsonNodeFactory.instance.arrayNode();
         int ok = 0;
         boolean finished = run.status().isFinished();
-        for (JsonNode r : engine.results(run.id())) {
+        for (JsonNode r : batches.results(run.id())) {
             ObjectNode entry = results.addObject();
             entry.set("instanceId", r.get("id"));
             String status = r.path("status").asText();

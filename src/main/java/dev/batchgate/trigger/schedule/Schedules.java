@@ -2,13 +2,12 @@ package dev.batchgate.trigger.schedule;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import dev.batchgate.trigger.file.ItemFileReader;
 import java.io.IOException;
@@ -43,14 +42,14 @@ public final class Schedules {
     public record Firing(long firedAt, Outcome outcome, String batchId, String message, int started, int skipped, int failed) {
     }
 
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final Map<String, ScheduleConfig> configs;
     private final ScheduleStore store;
 
-    public Schedules(BatchEngine engine, Map<String, ScheduleConfig> configs) {
-        this.engine = engine;
+    public Schedules(BatchService batches, ScheduleStore store, Map<String, ScheduleConfig> configs) {
+        this.batches = batches;
         this.configs = Map.copyOf(configs);
-        this.store = new ScheduleStore(engine.store().dataSource());
+        this.store = store;
         configs.values().forEach(this::checkTarget);
     }
 
@@ -75,7 +74,7 @@ public final class Schedules {
                 return;
             }
             try {
-                BatchRun run = start(config);
+                LiveBatch run = start(config);
                 LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
                         config.target(), config.operation());
                 store.save(name, new Firing(now, Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
@@ -88,11 +87,11 @@ public final class Schedules {
     }
 
     private boolean stillRunning(String batchId) {
-        return engine.live(batchId).isPresent()
-                || engine.find(batchId).map(r -> !BatchStatus.fromWire(r.status()).isFinished()).orElse(false);
+        return batches.live(batchId).isPresent()
+                || batches.find(batchId).map(b -> !b.status().isFinished()).orElse(false);
     }
 
-    private BatchRun start(ScheduleConfig config) {
+    private LiveBatch start(ScheduleConfig config) {
         Target target = checkTarget(config);
         List<BatchItem> items = config.items() != null ? fromList(config.items()) : fromFile(config);
         BatchSpec spec = new BatchSpec(target.name(), List.of(config.operation()), List.of(), BatchSpec.Mode.ASYNC, null, null,
@@ -102,11 +101,11 @@ public final class Schedules {
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors);
         }
-        return engine.submit(spec, items, null);
+        return batches.submit(spec, items);
     }
 
     private Target checkTarget(ScheduleConfig config) {
-        Target target = engine.targets().find(config.target()).orElseThrow(() -> new IllegalArgumentException(
+        Target target = batches.target(config.target()).orElseThrow(() -> new IllegalArgumentException(
                 ScheduleConfigParser.PREFIX + config.name() + ".target: unknown target '" + config.target() + "'"));
         if (target.config().operation(config.operation()) == null) {
             throw new IllegalArgumentException(ScheduleConfigParser.PREFIX + config.name() + ".operation: target '"
@@ -141,9 +140,9 @@ public final class Schedules {
                     throw new BadRequestException(400, "items-file " + file + " line " + error.line()
                             + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message());
                 }
-                if (items.size() == engine.settings().maxItems()) {
+                if (items.size() == batches.maxItems()) {
                     throw new BadRequestException(413, "items-file " + file + " has more than batchgate.max-items ("
-                            + engine.settings().maxItems() + ") items");
+                            + batches.maxItems() + ") items");
                 }
                 items.add(line.item());
             }
