@@ -1,9 +1,6 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
-import dev.batchgate.http.BodyReadTimeout;
-import dev.batchgate.http.HttpApi;
-import dev.batchgate.http.MalformedRequests;
 import dev.batchgate.api.OpenApiDocument;
 import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
@@ -23,11 +20,15 @@ import dev.batchgate.facade.coolify.CoolifyRestApi;
 import dev.batchgate.facade.coolify.CoolifySettings;
 import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
+import dev.batchgate.facade.llm.LlmFacade;
+import dev.batchgate.facade.llm.UsageStore;
 import dev.batchgate.facade.remediation.DeviceRemediation;
 import dev.batchgate.facade.remediation.RemediationFacade;
 import dev.batchgate.facade.remediation.RemediationTarget;
 import dev.batchgate.facade.remediation.config.RemediationEngine;
-import dev.batchgate.facade.llm.LlmFacade;
+import dev.batchgate.http.BodyReadTimeout;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.MalformedRequests;
 import dev.batchgate.mcp.McpHttpHandler;
 import dev.batchgate.mcp.McpServer;
 import dev.batchgate.observe.BatchMetrics;
@@ -39,15 +40,19 @@ import dev.batchgate.security.AuthHandler;
 import dev.batchgate.security.CrossSiteGuard;
 import dev.batchgate.security.SecretMasker;
 import dev.batchgate.security.ServerExposure;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.store.Retention;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
+import dev.batchgate.trigger.file.FileDropStore;
 import dev.batchgate.trigger.file.FileDrops;
 import dev.batchgate.trigger.schedule.ScheduleConfigParser;
 import dev.batchgate.trigger.schedule.ScheduleRoutes;
+import dev.batchgate.trigger.schedule.ScheduleStore;
 import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +61,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,22 +128,26 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.duration("batchgate.sync-timeout", Duration.ofSeconds(60)),
                 settings.integer("batchgate.breaker.min-finished", 10));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
+        BatchService batches = new BatchService(engine, store, targets, engineSettings, writer, Clock.systemUTC());
 
         ItemRunner itemRunner = new ItemRunner(caller);
-        CoolifyTools coolify = new CoolifyTools(vertx, engine, itemRunner, CoolifySettings.from(settings));
+        CoolifyTools coolify = new CoolifyTools(vertx, batches, itemRunner, CoolifySettings.from(settings));
         McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
         boolean inboxEnabled = settings.bool("batchgate.inbox.enabled", true);
-        FileDrops fileDrops = new FileDrops(engine, Path.of(settings.text("batchgate.inbox", "inbox")),
+        FileDrops fileDrops = new FileDrops(batches, new FileDropStore(store.jdbc()),
+                new BatchRequestParser(targets, Integer.MAX_VALUE), Path.of(settings.text("batchgate.inbox", "inbox")),
                 Path.of(settings.text("batchgate.outbox", "outbox")), settings.integer("batchgate.inbox.chunk-items", 1000),
                 settings.bytes("batchgate.max-body", 32L * 1024 * 1024));
-        Schedules schedules = new Schedules(engine, ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
+        Schedules schedules = new Schedules(batches, new ScheduleStore(store.dataSource()),
+                ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
 
         context.getRegistry().bind("batchEngine", engine);
+        context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind(MCP_SERVER, mcpServer);
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer));
         context.getRegistry().bind("fileDrops", fileDrops);
         context.getRegistry().bind("schedules", schedules);
-        LlmFacade llm = LlmFacade.install(settings, vertx, engine, itemRunner, caller);
+        LlmFacade llm = LlmFacade.install(settings, vertx, batches, targets, new UsageStore(store.dataSource()), itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         ExecutorService items = itemExecutor();
         context.getRegistry().bind("itemExecutor", items);
@@ -164,7 +174,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 ProducerTemplate producer = ctx.createProducerTemplate();
                 engine.setLauncher(run -> {
                     metrics.watch(run);
-                    fileDrops.watch(run);
+                    fileDrops.watch(new LiveBatch(run));
                     launcher.execute(() -> {
                         try {
                             producer.send("direct:batch-run", exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run));
@@ -196,17 +206,17 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     MetricsScrape.mountAhead(router, metricsPath, prometheus);
                 }
                 HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
-                new BatchesApi(vertx, engine, writer, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
+                new BatchesApi(vertx, batches, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
                 Dashboard.mount(router);
                 OpenApiDocument.mount(router);
-                new InstancesFacade(vertx, engine, settings.text("batchgate.instances.target", "instances"),
+                new InstancesFacade(vertx, batches, settings.text("batchgate.instances.target", "instances"),
                         settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
                 llm.mount(router);
                 new CoolifyRestApi(coolify).mount(router);
                 McpHttpHandler.mount(router, mcpServer);
-                new RemediationFacade(vertx, engine).mount(router);
+                new RemediationFacade(vertx, batches).mount(router);
                 if (settings.bool("batchgate.demo.enabled", false)) {
                     new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
                             settings.integer("batchgate.demo.rpm", 600)).mount(router);

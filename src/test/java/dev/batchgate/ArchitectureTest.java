@@ -7,11 +7,17 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
-import dev.batchgate.batch.ItemSteps;
 import dev.batchgate.batch.GracefulShutdown;
+import dev.batchgate.batch.ItemSteps;
 import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.ConfigValues;
+import dev.batchgate.store.BatchRecord;
+import dev.batchgate.store.IdempotencyRecord;
+import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultWriter;
+import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.TargetCaller;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +61,17 @@ class ArchitectureTest {
     void should_keep_camel_out_of_config_value_parsing() {
         noClasses().that().belongToAnyOf(ConfigValues.class)
                 .should().dependOnClassesThat().resideInAPackage(CAMEL)
+                .check(CLASSES);
+    }
+
+    @Test
+    void should_keep_entry_points_behind_the_batch_service_when_they_start_or_read_batches() {
+        noClasses().that().resideInAnyPackage("dev.batchgate.api..", "dev.batchgate.http..", "dev.batchgate.facade..",
+                        "dev.batchgate.trigger..", "dev.batchgate.mcp..")
+                // the file-drop, schedule and usage stores are storage beside the job store, not entry points
+                .and().haveSimpleNameNotEndingWith("Store")
+                .should().dependOnClassesThat().belongToAnyOf(BatchEngine.class, JobStore.class, ResultWriter.class,
+                        BatchRecord.class, StoredItem.class, IdempotencyRecord.class)
                 .check(CLASSES);
     }
 }

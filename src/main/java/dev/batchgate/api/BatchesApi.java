@@ -4,30 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
-import dev.batchgate.batch.BatchIds;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
-import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.http.BatchAnswers;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
-import dev.batchgate.store.BatchRecord;
-import dev.batchgate.store.IdempotencyRecord;
-import dev.batchgate.store.ResultWriter;
-import dev.batchgate.store.StoreException;
-import dev.batchgate.store.StoredItem;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.BatchService.IdempotencyKey;
+import dev.batchgate.service.BatchService.Submitted;
+import dev.batchgate.service.LiveBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,18 +32,13 @@ import java.util.concurrent.Callable;
  */
 public final class BatchesApi {
 
-    private static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
-
     private final Vertx vertx;
-    private final BatchEngine engine;
-    private final ResultWriter writer;
+    private final BatchService batches;
     private final BatchRequestParser parser;
 
-    /** {@code writer}: the results queued for the store, which a resumed event stream waits for before it reads them. */
-    public BatchesApi(Vertx vertx, BatchEngine engine, ResultWriter writer, BatchRequestParser parser) {
+    public BatchesApi(Vertx vertx, BatchService batches, BatchRequestParser parser) {
         this.vertx = vertx;
-        this.engine = engine;
-        this.writer = writer;
+        this.batches = batches;
         this.parser = parser;
     }
 
@@ -68,10 +56,7 @@ public final class BatchesApi {
         BatchAnswers.blocking(vertx, ctx, work, answer);
     }
 
-    private record Created(BatchRun run, BatchRecord replayed, int statusCode, ObjectNode dryRun) {
-        Created(BatchRun run, BatchRecord replayed, int statusCode) {
-            this(run, replayed, statusCode, null);
-        }
+    private record Created(Submitted submitted, ObjectNode dryRun) {
     }
 
     private void create(RoutingContext ctx) {
@@ -80,62 +65,22 @@ public final class BatchesApi {
             JsonNode body = RequestBodies.json(ctx, true);
             BatchRequestParser.Parsed parsed = parser.parse(body, "http");
             if (parsed.spec().dryRun()) {
-                return new Created(null, null, 200, DryRun.describe(engine, parsed));
+                return new Created(null, DryRun.describe(batches, parsed));
             }
-            int statusCode = parsed.spec().mode() == BatchSpec.Mode.SYNC ? 200 : 202;
-            if (key == null || key.isBlank()) {
-                return new Created(engine.submit(parsed.spec(), parsed.items(), null), null, statusCode);
-            }
-            if (key.length() > 255) {
-                throw BadRequestException.invalid("Idempotency-Key is longer than 255 characters");
-            }
-            String hash = RequestBodies.canonicalHash(body);
-            Optional<Created> replay = replay(key, hash);
-            if (replay.isPresent()) {
-                return replay.get();
-            }
-            try {
-                return new Created(engine.submit(parsed.spec(), parsed.items(),
-                        new IdempotencyRecord(key, hash, BatchIds.next(), statusCode)), null, statusCode);
-            } catch (StoreException e) {
-                if (e.isConstraintViolation()) {
-                    return replay(key, hash).orElseThrow(() -> e);
-                }
-                throw e;
-            }
+            return new Created(batches.submit(parsed.spec(), parsed.items(),
+                    IdempotencyKey.of(key, () -> RequestBodies.canonicalHash(body))), null);
         }, (c, created) -> {
+            Submitted submitted = created.submitted();
             if (created.dryRun() != null) {
                 Responses.json(c, 200, created.dryRun());
-            } else if (created.replayed() != null) {
-                answerReplay(c, created);
-            } else if (created.statusCode() == 200) {
-                BatchAnswers.whenDone(vertx, engine, c, created.run());
+            } else if (submitted.statusCode() == 200 && submitted.live() != null) {
+                BatchAnswers.whenDone(vertx, batches, c, submitted.live());
+            } else if (submitted.statusCode() == 200) {
+                blocking(c, () -> batches.summary(submitted.id(), true).orElseThrow(), (c2, doc) -> Responses.json(c2, 200, doc));
             } else {
-                BatchAnswers.accepted(c, created.run().id(), created.run().status().wire(), created.run().total());
+                BatchAnswers.accepted(c, submitted.id(), submitted.status(), submitted.total());
             }
         });
-    }
-
-    private Optional<Created> replay(String key, String hash) {
-        return engine.store().findIdempotencyKey(key, System.currentTimeMillis() - IDEMPOTENCY_TTL.toMillis()).map(existing -> {
-            if (!existing.requestHash().equals(hash)) {
-                throw BadRequestException.conflict("Idempotency-Key '" + key + "' was already used with a different request body");
-            }
-            BatchRecord record = engine.find(existing.batchId())
-                    .orElseThrow(() -> BadRequestException.conflict("Idempotency-Key '" + key + "' belongs to a removed batch"));
-            return new Created(engine.live(record.id()).orElse(null), record, existing.statusCode());
-        });
-    }
-
-    private void answerReplay(RoutingContext ctx, Created created) {
-        BatchRecord record = created.replayed();
-        if (created.statusCode() == 200 && created.run() != null) {
-            BatchAnswers.whenDone(vertx, engine, ctx, created.run());
-        } else if (created.statusCode() == 200) {
-            blocking(ctx, () -> engine.summary(record.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
-        } else {
-            BatchAnswers.accepted(ctx, record.id(), created.run() != null ? created.run().status().wire() : record.status(), record.total());
-        }
     }
 
     private void list(RoutingContext ctx) {
@@ -150,47 +95,45 @@ public final class BatchesApi {
             }
         }
         blocking(ctx, () -> {
-            ArrayNode batches = Json.MAPPER.createArrayNode();
-            for (BatchRecord record : engine.store().listBatches(status, target, limit)) {
-                batches.add(engine.live(record.id()).map(run -> BatchSummaries.live(run, null))
-                        .orElseGet(() -> BatchSummaries.stored(record, null)));
-            }
+            ArrayNode list = Json.MAPPER.createArrayNode();
+            batches.list(status, target, limit).forEach(list::add);
             ObjectNode body = Json.object();
-            body.set("batches", batches);
+            body.set("batches", list);
             return body;
         }, (c, body) -> Responses.json(c, 200, body));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        blocking(ctx, () -> engine.summary(id, true).orElseThrow(() -> unknownBatch(id)),
+        blocking(ctx, () -> batches.summary(id, true).orElseThrow(() -> unknownBatch(id)),
                 (c, doc) -> Responses.json(c, 200, doc));
     }
 
     private void results(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String status = ctx.queryParams().get("status");
-        if (status != null) {
+        String wire = ctx.queryParams().get("status");
+        ItemStatus status = null;
+        if (wire != null) {
             try {
-                ItemStatus.fromWire(status);
+                status = ItemStatus.fromWire(wire);
             } catch (IllegalArgumentException e) {
                 throw BadRequestException.invalid(e.getMessage());
             }
         }
         String accept = ctx.request().getHeader("Accept");
         if (accept != null && (accept.contains("application/x-ndjson") || accept.contains("text/csv"))) {
-            ResultsExport.stream(vertx, engine, ctx, id, status, accept.contains("text/csv"));
+            ResultsExport.stream(vertx, batches, ctx, id, status, accept.contains("text/csv"));
             return;
         }
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(ctx, "limit", 100, 1, 1000);
+        ItemStatus filter = status;
         blocking(ctx, () -> {
-            engine.find(id).orElseThrow(() -> unknownBatch(id));
-            List<StoredItem> page = engine.store().items(id, status, offset, limit);
+            BatchService.ResultPage page = batches.results(id, filter, offset, limit).orElseThrow(() -> unknownBatch(id));
             ArrayNode results = Json.MAPPER.createArrayNode();
-            page.forEach(item -> results.add(BatchEngine.resultJson(item)));
+            page.results().forEach(results::add);
             ObjectNode body = Json.object();
-            body.put("total", engine.store().countItems(id, status));
+            body.put("total", page.total());
             body.put("offset", offset);
             body.put("limit", limit);
             body.set("results", results);
@@ -204,49 +147,44 @@ public final class BatchesApi {
     private void events(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         Integer lastEventId = EventStream.lastEventId(ctx.request());
-        Optional<BatchRun> live = engine.live(id);
+        Optional<LiveBatch> live = batches.live(id);
         if (live.isPresent()) {
             HttpServerResponse response = ctx.response();
             EventStream.begin(response);
-            EventStream stream = new EventStream(vertx, response, live.get());
+            EventStream stream = new EventStream(vertx, response, batches, live.get());
             if (lastEventId == null) {
                 stream.start();
             } else {
-                stream.resume(lastEventId, engine.store(), writer::flush);
+                stream.resume(lastEventId);
             }
             return;
         }
-        blocking(ctx, () -> new StoredEvents(engine.summary(id, false).orElseThrow(() -> unknownBatch(id)),
-                engine.store().lastFinishSeq(id)), (c, stored) -> {
+        blocking(ctx, () -> new StoredEvents(batches.summary(id, false).orElseThrow(() -> unknownBatch(id)),
+                batches.lastFinishSeq(id)), (c, stored) -> {
                     HttpServerResponse response = c.response();
                     EventStream.begin(response);
-                    EventStream.finishedBatch(vertx, response, engine.store(), id, stored.summary(), stored.lastFinishSeq(), lastEventId);
+                    EventStream.finishedBatch(vertx, response, batches, id, stored.summary(), stored.lastFinishSeq(), lastEventId);
                 });
     }
 
     private void cancel(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         blocking(ctx, () -> {
-            Optional<Boolean> cancelled = engine.cancel(id);
+            Optional<Boolean> cancelled = batches.cancel(id);
             if (cancelled.isEmpty()) {
                 throw unknownBatch(id);
             }
             if (!cancelled.get()) {
                 throw BadRequestException.conflict("batch " + id + " has already finished");
             }
-            return engine.summary(id, false).orElseThrow();
+            return batches.summary(id, false).orElseThrow();
         }, (c, doc) -> Responses.json(c, 202, doc));
     }
 
     /** What a retry answers: the new batch, or the one an earlier call with the same Idempotency-Key made. */
     private record Retried(String id, String status, int total) {
-        static Retried of(BatchRun run) {
-            return new Retried(run.id(), run.status().wire(), run.total());
-        }
-
-        static Retried of(Created replay) {
-            return replay.run() != null ? of(replay.run())
-                    : new Retried(replay.replayed().id(), replay.replayed().status(), replay.replayed().total());
+        static Retried of(Submitted submitted) {
+            return new Retried(submitted.id(), submitted.status(), submitted.total());
         }
     }
 
@@ -281,10 +219,7 @@ public final class BatchesApi {
                 }
                 params = (ObjectNode) p;
             }
-            if (key == null || key.isBlank()) {
-                return Retried.of(engine.retry(id, statuses, params));
-            }
-            return idempotentRetry(id, key, body, statuses, params);
+            return Retried.of(batches.retry(id, statuses, params, IdempotencyKey.of(key, () -> retryHash(id, body))));
         }, (c, retried) -> {
             ObjectNode body = Json.object();
             body.put("id", retried.id());
@@ -296,33 +231,12 @@ public final class BatchesApi {
         });
     }
 
-    /** The same Idempotency-Key and body give the same retry batch, also when both calls race. */
-    private Retried idempotentRetry(String id, String key, JsonNode body, List<ItemStatus> statuses, ObjectNode params) {
-        if (key.length() > 255) {
-            throw BadRequestException.invalid("Idempotency-Key is longer than 255 characters");
-        }
+    /** A retry's request for its Idempotency-Key: the batch it retries and the body. */
+    private static String retryHash(String id, JsonNode body) {
         ObjectNode request = Json.object();
         request.put("retryOf", id);
         request.set("body", body);
-        String hash = RequestBodies.canonicalHash(request);
-        Optional<Created> replay = replay(key, hash);
-        if (replay.isPresent()) {
-            return Retried.of(replay.get());
-        }
-        try {
-            return Retried.of(engine.retry(id, statuses, params, new IdempotencyRecord(key, hash, BatchIds.next(), 202)));
-        } catch (StoreException e) {
-            if (e.isConstraintViolation()) {
-                return replay(key, hash).map(Retried::of).orElseThrow(() -> e);
-            }
-            throw e;
-        } catch (BadRequestException e) {
-            // lost the race to a call with the same key, whose retry is now running
-            if (e.kind() == BadRequestException.Kind.CONFLICT) {
-                return replay(key, hash).map(Retried::of).orElseThrow(() -> e);
-            }
-            throw e;
-        }
+        return RequestBodies.canonicalHash(request);
     }
 
     static BadRequestException unknownBatch(String id) {

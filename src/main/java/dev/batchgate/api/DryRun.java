@@ -2,11 +2,11 @@ package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
 import dev.batchgate.target.ResolvedRequest;
 import dev.batchgate.target.Secrets;
 import dev.batchgate.target.TargetConfig;
@@ -19,8 +19,8 @@ final class DryRun {
     private DryRun() {
     }
 
-    static ObjectNode describe(BatchEngine engine, BatchRequestParser.Parsed parsed) {
-        TargetConfig target = engine.targets().find(parsed.spec().target()).orElseThrow().config();
+    static ObjectNode describe(BatchService batches, BatchRequestParser.Parsed parsed) {
+        TargetConfig target = batches.target(parsed.spec().target()).orElseThrow().config();
         List<String> operations = new ArrayList<>(parsed.spec().operations());
         parsed.spec().stages().forEach(s -> operations.add(s.operation()));
         ObjectNode doc = Json.object();

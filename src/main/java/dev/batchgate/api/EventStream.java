@@ -1,16 +1,14 @@
 package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.json.Json;
-import dev.batchgate.store.JobStore;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +34,20 @@ final class EventStream {
 
     private final Vertx vertx;
     private final HttpServerResponse response;
-    private final BatchRun run;
+    private final BatchService batches;
+    private final LiveBatch run;
     private final List<Finished> finished = new ArrayList<>();
-    private final Consumer<BatchRun.ProgressEvent> listener = this::onProgress;
+    private Runnable unfollow = () -> {
+    };
     private long timer = -1;
     private boolean done;
     /** The place in the finish order the events sent so far bring the client to; event loop only. */
     private int lastId;
 
-    EventStream(Vertx vertx, HttpServerResponse response, BatchRun run) {
+    EventStream(Vertx vertx, HttpServerResponse response, BatchService batches, LiveBatch run) {
         this.vertx = vertx;
         this.response = response;
+        this.batches = batches;
         this.run = run;
     }
 
@@ -74,7 +75,7 @@ final class EventStream {
      * A batch that is no longer running: a snapshot and {@code done}, or after {@code lastEventId} the items
      * finished since then and {@code done}. {@code lastFinishSeq} is the last place its stored results hold.
      */
-    static void finishedBatch(Vertx vertx, HttpServerResponse response, JobStore store, String batchId, ObjectNode summary,
+    static void finishedBatch(Vertx vertx, HttpServerResponse response, BatchService batches, String batchId, ObjectNode summary,
                               int lastFinishSeq, Integer lastEventId) {
         Runnable done = () -> {
             send(response, "done", lastFinishSeq, summary);
@@ -84,23 +85,23 @@ final class EventStream {
             send(response, "snapshot", lastFinishSeq, summary);
             done.run();
         } else {
-            replay(vertx, response, store, batchId, lastEventId, lastFinishSeq, () -> summary, done);
+            replay(vertx, response, batches, batchId, lastEventId, lastFinishSeq, () -> summary, done);
         }
     }
 
     /** Follows the run from now on: a snapshot first. */
     void start() {
         listen();
-        send(response, "snapshot", lastId, BatchSummaries.live(run, null));
+        send(response, "snapshot", lastId, run.summary());
         goLive();
     }
 
     /**
      * Follows the run from {@code lastEventId} on: a progress event for each item finished after it (read
-     * from the store once every queued result is written, {@code flushResults}), then live. An id this run
-     * has not reached (one a crash lost with results not yet written) starts over with a snapshot.
+     * from the store once every queued result is written), then live. An id this run has not reached (one a
+     * crash lost with results not yet written) starts over with a snapshot.
      */
-    void resume(int lastEventId, JobStore store, Runnable flushResults) {
+    void resume(int lastEventId) {
         if (lastEventId > run.publishedFinishSeq()) {
             start();
             return;
@@ -108,10 +109,10 @@ final class EventStream {
         listen();
         int upto = lastId;
         vertx.executeBlocking(() -> {
-            flushResults.run();
+            batches.flushResults();
             return null;
-        }, false).onComplete(flushed -> replay(vertx, response, store, run.id(), lastEventId, upto,
-                () -> BatchSummaries.live(run, null), this::goLive));
+        }, false).onComplete(flushed -> replay(vertx, response, batches, run.id(), lastEventId, upto,
+                run::summary, this::goLive));
     }
 
     /**
@@ -119,11 +120,11 @@ final class EventStream {
      * {@code after} and up to {@code upto} in the finish order, a page at a time read off the event loop,
      * then runs {@code then}.
      */
-    private static void replay(Vertx vertx, HttpServerResponse response, JobStore store, String batchId, int after, int upto,
+    private static void replay(Vertx vertx, HttpServerResponse response, BatchService batches, String batchId, int after, int upto,
                                Supplier<ObjectNode> summary, Runnable then) {
-        record Page(List<JobStore.FinishedItem> items, ObjectNode summary) {
+        record Page(List<BatchService.FinishedItem> items, ObjectNode summary) {
         }
-        vertx.executeBlocking(() -> new Page(store.finishedBetween(batchId, after, upto, REPLAY_PAGE), summary.get()), false)
+        vertx.executeBlocking(() -> new Page(batches.finishedBetween(batchId, after, upto, REPLAY_PAGE), summary.get()), false)
                 .onComplete(read -> {
                     if (response.closed() || response.ended()) {
                         return;
@@ -135,15 +136,15 @@ final class EventStream {
                         return;
                     }
                     Page page = read.result();
-                    for (JobStore.FinishedItem item : page.items()) {
+                    for (BatchService.FinishedItem item : page.items()) {
                         ObjectNode progress = page.summary().deepCopy();
                         ObjectNode node = progress.putObject("item");
-                        node.set("id", Json.read(item.idJson()));
-                        node.put("status", item.status());
+                        node.set("id", item.itemId());
+                        node.put("status", item.status().wire());
                         send(response, "progress", item.finishSeq(), progress);
                     }
                     if (page.items().size() == REPLAY_PAGE) {
-                        replay(vertx, response, store, batchId, page.items().get(REPLAY_PAGE - 1).finishSeq(), upto, summary, then);
+                        replay(vertx, response, batches, batchId, page.items().get(REPLAY_PAGE - 1).finishSeq(), upto, summary, then);
                     } else {
                         then.run();
                     }
@@ -152,7 +153,7 @@ final class EventStream {
 
     /** Listens from the place in the finish order the run's listeners have reached: later events all arrive. */
     private void listen() {
-        run.addListener(listener);
+        unfollow = run.follow(this::onProgress);
         lastId = run.publishedFinishSeq();
         response.closeHandler(v -> stop());
     }
@@ -166,14 +167,14 @@ final class EventStream {
         flush();
     }
 
-    private void onProgress(BatchRun.ProgressEvent event) {
+    private void onProgress(LiveBatch.Progress event) {
         synchronized (finished) {
-            if (event.item() == null) {
+            if (event.batchEnded()) {
                 done = true;
             } else {
                 ObjectNode item = Json.object();
-                item.set("id", event.item().id());
-                item.put("status", event.item().status().wire());
+                item.set("id", event.itemId());
+                item.put("status", event.itemStatus().wire());
                 finished.add(new Finished(event.finishSeq(), item));
             }
         }
@@ -189,7 +190,7 @@ final class EventStream {
         }
         // what came in before the snapshot or the replay was read is in it already
         items.removeIf(f -> f.finishSeq() != 0 && f.finishSeq() <= lastId);
-        ObjectNode summary = items.isEmpty() ? null : BatchSummaries.live(run, null);
+        ObjectNode summary = items.isEmpty() ? null : run.summary();
         for (int from = 0; from < items.size(); from += MAX_ITEMS_PER_EVENT) {
             List<Finished> chunk = items.subList(from, Math.min(items.size(), from + MAX_ITEMS_PER_EVENT));
             ObjectNode progress = summary.deepCopy();
@@ -208,13 +209,13 @@ final class EventStream {
     private void finish() {
         stop();
         if (!response.ended() && !response.closed()) {
-            send(response, "done", lastId, BatchSummaries.live(run, null));
+            send(response, "done", lastId, run.summary());
             response.end();
         }
     }
 
     private void stop() {
-        run.removeListener(listener);
+        unfollow.run();
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;

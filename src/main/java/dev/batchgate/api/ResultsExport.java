@@ -1,9 +1,9 @@
 package dev.batchgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchgate.batch.BatchEngine;
+import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.http.PagedBody;
-import dev.batchgate.store.StoredItem;
+import dev.batchgate.service.BatchService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -14,23 +14,23 @@ final class ResultsExport implements PagedBody.Pages {
 
     private static final int PAGE_SIZE = 1000;
 
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final String id;
-    private final String status;
+    private final ItemStatus status;
     private final boolean csv;
     private int after = -1;
     private boolean started;
     private boolean listed;
 
-    private ResultsExport(BatchEngine engine, String id, String status, boolean csv) {
-        this.engine = engine;
+    private ResultsExport(BatchService batches, String id, ItemStatus status, boolean csv) {
+        this.batches = batches;
         this.id = id;
         this.status = status;
         this.csv = csv;
     }
 
-    static void stream(Vertx vertx, BatchEngine engine, RoutingContext ctx, String id, String status, boolean csv) {
-        PagedBody.stream(vertx, ctx, csv ? "text/csv" : "application/x-ndjson", new ResultsExport(engine, id, status, csv));
+    static void stream(Vertx vertx, BatchService batches, RoutingContext ctx, String id, ItemStatus status, boolean csv) {
+        PagedBody.stream(vertx, ctx, csv ? "text/csv" : "application/x-ndjson", new ResultsExport(batches, id, status, csv));
     }
 
     @Override
@@ -40,13 +40,14 @@ final class ResultsExport implements PagedBody.Pages {
         }
         StringBuilder text = new StringBuilder();
         // unknown, or deleted part-way (retention): never end the list as if it were complete
-        List<StoredItem> page = engine.store().itemsAfter(id, status, after, PAGE_SIZE).orElseThrow(() -> BatchesApi.unknownBatch(id));
+        List<BatchService.StoredResult> page = batches.resultsAfter(id, status, after, PAGE_SIZE)
+                .orElseThrow(() -> BatchesApi.unknownBatch(id));
         if (csv && !started) {
             text.append("id,status,httpStatus,attempts,durationMs,error\n");
         }
         started = true;
-        for (StoredItem item : page) {
-            JsonNode r = BatchEngine.resultJson(item);
+        for (BatchService.StoredResult item : page) {
+            JsonNode r = item.document();
             text.append(csv ? csvLine(r) : r.toString()).append('\n');
         }
         if (!page.isEmpty()) {

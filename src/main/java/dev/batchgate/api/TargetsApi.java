@@ -44,7 +44,7 @@ public final class TargetsApi {
 
     private Target find(RoutingContext ctx) {
         String name = ctx.pathParam("target");
-        return RequestFields.target(targets, name, null, null);
+        return RequestFields.target(targets::find, name, null, null);
     }
 
     private void patch(RoutingContext ctx) {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batch lifecycle: create (on disk before anyone is told), launch into the Camel flow, look up
- * live or stored, cancel, retry, and resume after a restart. HTTP, files, schedules and facades all
- * start batches here.
+ * live or stored, cancel, retry, and resume after a restart. Entry points reach it through
+ * {@link dev.batchgate.service.BatchService}.
  */
 public final class BatchEngine {
 
@@ -57,18 +57,6 @@ public final class BatchEngine {
         this.launcher = launcher;
     }
 
-    public EngineSettings settings() {
-        return settings;
-    }
-
-    public TargetRegistry targets() {
-        return targets;
-    }
-
-    public JobStore store() {
-        return store;
-    }
-
     /** Stores the batch with its items in one transaction (a 202 means "on disk"), then starts it. */
     public BatchRun submit(BatchSpec spec, List<BatchItem> items, IdempotencyRecord idempotency) {
         return submit(spec, items.iterator(), items.size(), idempotency, true);
@@ -80,7 +68,7 @@ public final class BatchEngine {
      */
     public BatchRun submit(BatchSpec spec, Iterator<BatchItem> items, int total, IdempotencyRecord idempotency, boolean start) {
         refuseWhileShuttingDown();
-        Target target = RequestFields.target(targets, spec.target(), null, null);
+        Target target = RequestFields.target(targets::find, spec.target(), null, null);
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
         Instant now = Instant.now();
         BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -132,7 +131,7 @@ public final class BatchRequestParser {
             errors.add(new BadRequestException.FieldError("target", null, "target is required (a target name)"));
             return null;
         }
-        return RequestFields.target(targets, node.asText(), "target", null);
+        return RequestFields.target(targets::find, node.asText(), "target", null);
     }
 
     private static void operations(JsonNode body, Target target, List<String> operations, List<BatchSpec.Stage> stages,

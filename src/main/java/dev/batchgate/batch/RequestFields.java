@@ -6,12 +6,13 @@ import dev.batchgate.batch.BadRequestException.FieldError;
 import dev.batchgate.config.ConfigValues;
 import dev.batchgate.target.OperationConfig;
 import dev.batchgate.target.Target;
-import dev.batchgate.target.TargetRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -89,8 +90,8 @@ public final class RequestFields {
     }
 
     /** The target a request names: else not found, "unknown target 'name'" (then {@code hint}), detailed at {@code field} when given. */
-    public static Target target(TargetRegistry targets, String name, String field, String hint) {
-        return targets.find(name).orElseThrow(() -> {
+    public static Target target(Function<String, Optional<Target>> targets, String name, String field, String hint) {
+        return targets.apply(name).orElseThrow(() -> {
             String problem = "unknown target '" + name + "'";
             return BadRequestException.notFound(problem + (hint == null ? "" : " (" + hint + ")"),
                     field == null ? List.of() : List.of(new FieldError(field, null, problem)));
@@ -98,8 +99,8 @@ public final class RequestFields {
     }
 
     /** The target an entry point is configured to use ({@code role} names it): its absence is the configuration's fault. */
-    public static Target configuredTarget(TargetRegistry targets, String role, String name, String hint) {
-        return targets.find(name).orElseThrow(() -> BadRequestException.notFound("the " + role + " target '" + name
+    public static Target configuredTarget(Function<String, Optional<Target>> targets, String role, String name, String hint) {
+        return targets.apply(name).orElseThrow(() -> BadRequestException.notFound("the " + role + " target '" + name
                 + "' is not configured" + (hint == null ? "" : " (" + hint + ")")));
     }
 

@@ -1,10 +1,9 @@
 package dev.batchgate.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.batch.BatchEngine;
-import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
@@ -45,14 +44,14 @@ public final class BatchAnswers {
      * Answers with the summary and every result when the batch ends, or 202 with the live summary
      * after sync-timeout; the batch goes on either way and no thread waits meanwhile.
      */
-    public static void whenDone(Vertx vertx, BatchEngine engine, RoutingContext ctx, BatchRun run) {
-        long timer = vertx.setTimer(engine.settings().syncTimeout().toMillis(), id -> {
+    public static void whenDone(Vertx vertx, BatchService batches, RoutingContext ctx, LiveBatch run) {
+        long timer = vertx.setTimer(batches.syncTimeout().toMillis(), id -> {
             ctx.response().putHeader("Location", "/v1/batches/" + run.id());
-            Responses.json(ctx, 202, BatchSummaries.live(run, null));
+            Responses.json(ctx, 202, run.summary());
         });
         run.done().whenComplete((v, e) -> vertx.runOnContext(x -> {
             if (vertx.cancelTimer(timer)) {
-                blocking(vertx, ctx, () -> engine.summary(run.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
+                blocking(vertx, ctx, () -> batches.summary(run.id(), true).orElseThrow(), (c, doc) -> Responses.json(c, 200, doc));
             }
         }));
     }

@@ -2,7 +2,6 @@ package dev.batchgate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.testing.BatchgateTestApp;
@@ -151,7 +150,7 @@ class ResultsExportTest {
             Future<SlowReader.Result> export = client.submit(() -> reader.get(results(doomed), "application/x-ndjson"));
             assertThat(reader.awaitHolding(Duration.ofSeconds(60))).isTrue();
 
-            JobStore store = app.context().getRegistry().lookupByNameAndType("batchEngine", BatchEngine.class).store();
+            JobStore store = app.context().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
             store.jdbc().inTransaction(c -> JobStore.deleteBatch(c, doomed));
             deleted.countDown();
 

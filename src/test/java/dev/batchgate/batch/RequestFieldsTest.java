@@ -119,12 +119,12 @@ class RequestFieldsTest {
 
     @Test
     void should_refuse_an_unknown_target_as_not_found_when_a_request_names_it() {
-        assertThat(RequestFields.target(targets, "t", "target", null).name()).isEqualTo("t");
+        assertThat(RequestFields.target(targets::find, "t", "target", null).name()).isEqualTo("t");
 
         BadRequestException e = catchThrowableOfType(BadRequestException.class,
-                () -> RequestFields.target(targets, "nope", "target", "the folder inbox/nope/"));
+                () -> RequestFields.target(targets::find, "nope", "target", "the folder inbox/nope/"));
         BadRequestException configured = catchThrowableOfType(BadRequestException.class,
-                () -> RequestFields.configuredTarget(targets, "Coolify", "nope", "batchgate.targets.nope.url"));
+                () -> RequestFields.configuredTarget(targets::find, "Coolify", "nope", "batchgate.targets.nope.url"));
 
         assertThat(e.kind()).isEqualTo(BadRequestException.Kind.NOT_FOUND);
         assertThat(e.getMessage()).isEqualTo("unknown target 'nope' (the folder inbox/nope/)");

@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.mcp.McpTool;
-import dev.batchgate.store.BatchRecord;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -47,14 +44,14 @@ public final class CoolifyTools {
     }
 
     private final Vertx vertx;
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final CoolifySettings settings;
     private final EnvValueVault vault = new EnvValueVault();
     private final Map<String, ToolDefinition> definitions = new LinkedHashMap<>();
 
-    public CoolifyTools(Vertx vertx, BatchEngine engine, ItemRunner runner, CoolifySettings settings) {
+    public CoolifyTools(Vertx vertx, BatchService batches, ItemRunner runner, CoolifySettings settings) {
         this.vertx = vertx;
-        this.engine = engine;
+        this.batches = batches;
         this.settings = settings;
         new CoolifySteps(runner, vault, settings.pollInterval(), settings.waitTimeout()).registerOn(settings.target());
         for (CoolifyTool tool : CoolifyTool.values()) {
@@ -103,13 +100,13 @@ public final class CoolifyTools {
     }
 
     /** The batch's document once it has finished, or after {@code max-wait} with its unfinished items pending. */
-    private CompletableFuture<ObjectNode> answer(String batchId, BatchRun run) {
+    private CompletableFuture<ObjectNode> answer(String batchId, LiveBatch run) {
         CompletableFuture<Void> settled = run == null ? CompletableFuture.completedFuture(null)
-                : run.done().copy().completeOnTimeout(null, settings.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+                : run.done().completeOnTimeout(null, settings.maxWait().toMillis(), TimeUnit.MILLISECONDS);
         return settled.thenCompose(ignored -> blocking(() -> document(batchId)));
     }
 
-    private BatchRun submit(CoolifyTool tool, ObjectNode arguments, String trigger) {
+    private LiveBatch submit(CoolifyTool tool, ObjectNode arguments, String trigger) {
         Target target = coolifyTarget();
         List<BatchItem> items = items(tool.idsArgument(), arguments.get(tool.idsArgument()));
         ObjectNode params = Json.object();
@@ -138,7 +135,7 @@ public final class CoolifyTools {
         BatchSpec spec = new BatchSpec(target.name(), List.of(tool.toolName()), List.of(), BatchSpec.Mode.ASYNC, concurrency,
                 params, false, null, false, false, null, trigger, null, null);
         try {
-            BatchRun run = engine.submit(spec, items, null);
+            LiveBatch run = batches.submit(spec, items);
             forgetValuesWhenDone(run, valuesReference);
             return run;
         } catch (RuntimeException notSubmitted) {
@@ -150,14 +147,14 @@ public final class CoolifyTools {
     }
 
     private Target coolifyTarget() {
-        return RequestFields.configuredTarget(engine.targets(), "Coolify", settings.target(),
+        return RequestFields.configuredTarget(batches::target, "Coolify", settings.target(),
                 "batchgate.targets." + settings.target() + ".url");
     }
 
     /** One item per uuid, in order; the engine's id rules apply and a uuid given twice is refused. */
     private List<BatchItem> items(String argument, JsonNode uuids) {
-        RequestFields.itemCount(uuids.size(), engine.settings().maxItems(), () -> argument + ": " + uuids.size()
-                + " uuids, more than the limit of " + engine.settings().maxItems() + " (batchgate.max-items)");
+        RequestFields.itemCount(uuids.size(), batches.maxItems(), () -> argument + ": " + uuids.size()
+                + " uuids, more than the limit of " + batches.maxItems() + " (batchgate.max-items)");
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>(uuids.size());
         RequestFields.SeenIds seen = new RequestFields.SeenIds();
@@ -188,12 +185,12 @@ public final class CoolifyTools {
     }
 
     /** The values are dropped when the last batch using them ends; a retry keeps them for its own run. */
-    private void forgetValuesWhenDone(BatchRun run, String valuesReference) {
+    private void forgetValuesWhenDone(LiveBatch run, String valuesReference) {
         if (valuesReference == null) {
             return;
         }
         run.done().whenComplete((done, failure) -> {
-            boolean stillUsed = engine.liveRuns().stream().anyMatch(other -> other != run && !other.done().isDone()
+            boolean stillUsed = batches.liveBatches().stream().anyMatch(other -> !other.id().equals(run.id()) && !other.done().isDone()
                     && valuesReference.equals(valuesReference(other.spec())));
             if (!stillUsed) {
                 vault.forget(valuesReference);
@@ -201,28 +198,28 @@ public final class CoolifyTools {
         });
     }
 
-    private BatchRun cancel(String batchId) {
-        Optional<BatchRun> live = engine.live(batchId);
-        boolean cancelled = engine.cancel(batchId).orElseThrow(() -> unknownBatch(batchId));
+    private LiveBatch cancel(String batchId) {
+        Optional<LiveBatch> live = batches.live(batchId);
+        boolean cancelled = batches.cancel(batchId).orElseThrow(() -> unknownBatch(batchId));
         if (!cancelled) {
             throw BadRequestException.conflict("batch " + batchId + " has already finished; there is nothing to cancel");
         }
         return live.orElse(null);
     }
 
-    private BatchRun retry(String batchId, JsonNode envVars) {
-        BatchRecord record = engine.find(batchId).orElseThrow(() -> unknownBatch(batchId));
-        BatchSpec spec = BatchRequestParser.readSpec(record.specJson());
+    private LiveBatch retry(String batchId, JsonNode envVars) {
+        BatchService.BatchView batch = batches.find(batchId).orElseThrow(() -> unknownBatch(batchId));
+        BatchSpec spec = batch.spec();
         String valuesReference = valuesReference(spec);
         if (valuesReference == null) {
             if (envVars != null) {
                 throw BadRequestException.of(List.of(new BadRequestException.FieldError("env_vars", null,
                         "only a batch_update_env_vars batch takes env_vars; batch " + batchId + " ran " + spec.operationLabel())));
             }
-            return engine.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
+            return batches.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
         }
-        if (!BatchStatus.fromWire(record.status()).isFinished()) {
-            throw BadRequestException.conflict("batch " + batchId + " is still " + record.status() + "; retry it once it has finished");
+        if (!batch.status().isFinished()) {
+            throw BadRequestException.conflict("batch " + batchId + " is still " + batch.status().wire() + "; retry it once it has finished");
         }
         if (envVars != null) {
             Map<String, String> values = envVars(envVars, "env_vars");
@@ -237,7 +234,7 @@ public final class CoolifyTools {
                     "batch " + batchId + " set env vars, whose values are never stored: give env_vars again to retry it")));
         }
         try {
-            BatchRun run = engine.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
+            LiveBatch run = batches.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
             forgetValuesWhenDone(run, valuesReference);
             return run;
         } catch (RuntimeException notRetried) {
@@ -248,14 +245,13 @@ public final class CoolifyTools {
 
     /** A Coolify tool's batch answers the tool's document; any other batch its summary with results. */
     private ObjectNode document(String batchId) {
-        BatchRecord record = engine.find(batchId).orElseThrow(() -> unknownBatch(batchId));
-        BatchSpec spec = BatchRequestParser.readSpec(record.specJson());
+        BatchSpec spec = batches.find(batchId).orElseThrow(() -> unknownBatch(batchId)).spec();
         Optional<CoolifyTool> tool = spec.operations().size() == 1 && spec.stages().isEmpty()
                 ? CoolifyTool.named(spec.operations().get(0)) : Optional.empty();
         if (tool.isEmpty()) {
-            return engine.summary(batchId, true).orElseThrow(() -> unknownBatch(batchId));
+            return batches.summary(batchId, true).orElseThrow(() -> unknownBatch(batchId));
         }
-        ArrayNode results = engine.results(batchId);
+        ArrayNode results = batches.results(batchId);
         List<JsonNode> items = new ArrayList<>(results.size());
         results.forEach(items::add);
         return ToolDocument.of(batchId, tool.get() == CoolifyTool.UPDATE_ENV_VARS ? envVarNames(spec) : null, items);

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BadRequestException;
+import dev.batchgate.batch.BatchItem;
+import dev.batchgate.batch.BatchSpec;
+import dev.batchgate.batch.RequestFields;
 import dev.batchgate.http.BatchAnswers;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
-import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
-import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -38,13 +38,13 @@ public final class InstancesFacade {
     private static final Map<String, String> DONE_STATUS = Map.of("start", "started", "stop", "stopped", "restart", "restarted");
 
     private final Vertx vertx;
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final String targetName;
     private final Duration syncTimeout;
 
-    public InstancesFacade(Vertx vertx, BatchEngine engine, String targetName, Duration syncTimeout) {
+    public InstancesFacade(Vertx vertx, BatchService batches, String targetName, Duration syncTimeout) {
         this.vertx = vertx;
-        this.engine = engine;
+        this.batches = batches;
         this.targetName = targetName;
         this.syncTimeout = syncTimeout;
     }
@@ -68,7 +68,7 @@ public final class InstancesFacade {
         });
     }
 
-    private BatchRun submit(JsonNode body, String operation) {
+    private LiveBatch submit(JsonNode body, String operation) {
         if (!body.isObject()) {
             throw BadRequestException.invalid("the body must be a JSON object like {\"instanceIds\": [\"instance-1\"]}");
         }
@@ -77,9 +77,9 @@ public final class InstancesFacade {
             throw BadRequestException.invalid("instanceIds must be a non-empty list of instance ids",
                     List.of(new BadRequestException.FieldError("instanceIds", null, "required, a non-empty list")));
         }
-        Target target = RequestFields.configuredTarget(engine.targets(), "instances", targetName, null);
+        Target target = RequestFields.configuredTarget(batches::target, "instances", targetName, null);
         RequestFields.configuredOperation(target, operation, null);
-        RequestFields.itemCount(ids.size(), engine.settings().maxItems(), "instanceIds", null);
+        RequestFields.itemCount(ids.size(), batches.maxItems(), "instanceIds", null);
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         List<BatchItem> items = new ArrayList<>();
         RequestFields.SeenIds seen = new RequestFields.SeenIds();
@@ -95,19 +95,19 @@ public final class InstancesFacade {
         }
         BatchSpec spec = new BatchSpec(targetName, List.of(operation), List.of(), BatchSpec.Mode.SYNC, null, null, false,
                 null, false, false, null, "facade:instances", null, null);
-        return engine.submit(spec, items, null);
+        return batches.submit(spec, items);
     }
 
-    private void answer(RoutingContext ctx, BatchRun run, String operation) {
+    private void answer(RoutingContext ctx, LiveBatch run, String operation) {
         BatchAnswers.blocking(vertx, ctx, () -> document(run, operation), (c, doc) -> Responses.json(c, 200, doc));
     }
 
     /** The instance manager's document: one entry per instance, in request order, then the totals. */
-    private ObjectNode document(BatchRun run, String operation) {
+    private ObjectNode document(LiveBatch run, String operation) {
         ArrayNode results = JsonNodeFactory.instance.arrayNode();
         int ok = 0;
         boolean finished = run.status().isFinished();
-        for (JsonNode r : engine.results(run.id())) {
+        for (JsonNode r : batches.results(run.id())) {
             ObjectNode entry = results.addObject();
             entry.set("instanceId", r.get("id"));
             String status = r.path("status").asText();

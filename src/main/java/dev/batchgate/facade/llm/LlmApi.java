@@ -2,17 +2,16 @@ package dev.batchgate.facade.llm;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.http.HttpApi;
-import dev.batchgate.http.RequestBodies;
-import dev.batchgate.http.BatchAnswers;
-import dev.batchgate.http.Responses;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.config.ConfigValues;
+import dev.batchgate.http.BatchAnswers;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.RequestBodies;
+import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -35,17 +34,17 @@ public final class LlmApi {
     private static final List<String> DEFAULT_GROUP_BY = List.of("operation", "model");
 
     private final Vertx vertx;
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final LlmRequestParser parser;
     private final UsageStore usage;
     private final ModelPool pool;
     private final AutoConcurrency concurrency;
     private final LlmSettings settings;
 
-    public LlmApi(Vertx vertx, BatchEngine engine, LlmRequestParser parser, UsageStore usage, ModelPool pool,
+    public LlmApi(Vertx vertx, BatchService batches, LlmRequestParser parser, UsageStore usage, ModelPool pool,
                   AutoConcurrency concurrency, LlmSettings settings) {
         this.vertx = vertx;
-        this.engine = engine;
+        this.batches = batches;
         this.parser = parser;
         this.usage = usage;
         this.pool = pool;
@@ -62,10 +61,10 @@ public final class LlmApi {
     private void create(RoutingContext ctx) {
         blocking(ctx, () -> {
             BatchRequestParser.Parsed parsed = parser.parse(RequestBodies.json(ctx, true));
-            return engine.submit(parsed.spec(), parsed.items(), null);
+            return batches.submit(parsed.spec(), parsed.items());
         }, (c, run) -> {
             if (run.spec().mode() == BatchSpec.Mode.SYNC) {
-                BatchAnswers.whenDone(vertx, engine, c, run);
+                BatchAnswers.whenDone(vertx, batches, c, run);
                 return;
             }
             BatchAnswers.accepted(c, run.id(), run.status().wire(), run.total());

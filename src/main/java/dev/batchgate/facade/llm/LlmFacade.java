@@ -1,10 +1,11 @@
 package dev.batchgate.facade.llm;
 
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.config.Settings;
+import dev.batchgate.service.BatchService;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfig;
+import dev.batchgate.target.TargetRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.LinkedHashMap;
@@ -34,8 +35,12 @@ public final class LlmFacade {
         this.timer = timer;
     }
 
-    /** Registers the {@code llm} target and its item runner; call before batches resume. */
-    public static LlmFacade install(Settings properties, Vertx vertx, BatchEngine engine, ItemRunner items, TargetCaller caller) {
+    /**
+     * Registers the {@code llm} target in {@code targets} and its item runner; call before batches resume.
+     * {@code usage}: where the calls' token counts are kept.
+     */
+    public static LlmFacade install(Settings properties, Vertx vertx, BatchService batches, TargetRegistry targets,
+                                    UsageStore usage, ItemRunner items, TargetCaller caller) {
         LlmSettings settings = settings(properties);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "llm-pool");
@@ -43,20 +48,19 @@ public final class LlmFacade {
             return t;
         });
         ModelPool pool = new ModelPool(settings.models(),
-                spec -> engine.targets().newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
+                spec -> targets.newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
                         settings.windowGuard()), timer);
         AutoConcurrency concurrency = new AutoConcurrency(settings.summedRpm(), settings.models().size(), settings.maxConcurrency());
-        UsageStore usage = new UsageStore(engine.store().dataSource());
-        if (engine.targets().find(TARGET).isPresent()) {
+        if (targets.find(TARGET).isPresent()) {
             LOG.warn("a configured target is named '{}'; the built-in LLM target replaces it", TARGET);
         }
-        engine.targets().register(new TargetConfig(TARGET, settings.url(), null, settings.maxConcurrency(), settings.timeout(),
+        targets.register(new TargetConfig(TARGET, settings.url(), null, settings.maxConcurrency(), settings.timeout(),
                 settings.retries(), settings.retryDelay(), Map.of(), Map.of()));
         items.registerProcedure(TARGET, new LlmItemRunner(settings, pool, caller, usage, concurrency));
         LOG.info("LLM pool {} at {} (API key {})", String.join(",", settings.models().stream().map(m -> m.name() + ":" + m.rpm()).toList()),
                 settings.url(), settings.apiKey().isEmpty() ? "not set" : "set");
-        LlmRequestParser parser = new LlmRequestParser(TARGET, engine.settings().maxItems(), concurrency::concurrency);
-        return new LlmFacade(new LlmApi(vertx, engine, parser, usage, pool, concurrency, settings), timer);
+        LlmRequestParser parser = new LlmRequestParser(TARGET, batches.maxItems(), concurrency::concurrency);
+        return new LlmFacade(new LlmApi(vertx, batches, parser, usage, pool, concurrency, settings), timer);
     }
 
     public void mount(Router router) {

@@ -2,18 +2,17 @@ package dev.batchgate.facade.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BadRequestException;
+import dev.batchgate.batch.BatchItem;
+import dev.batchgate.batch.BatchSpec;
+import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.PagedBody;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
-import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
-import dev.batchgate.batch.BatchItem;
-import dev.batchgate.batch.BatchRun;
-import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
-import dev.batchgate.store.StoredItem;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,11 +29,11 @@ import java.util.List;
 public final class RemediationFacade {
 
     private final Vertx vertx;
-    private final BatchEngine engine;
+    private final BatchService batches;
 
-    public RemediationFacade(Vertx vertx, BatchEngine engine) {
+    public RemediationFacade(Vertx vertx, BatchService batches) {
         this.vertx = vertx;
-        this.engine = engine;
+        this.batches = batches;
     }
 
     public void mount(Router router) {
@@ -45,10 +44,10 @@ public final class RemediationFacade {
 
     private void create(RoutingContext ctx) {
         vertx.executeBlocking(() -> {
-            List<BatchItem> items = RemediationRequest.parse(RequestBodies.json(ctx, true), engine.settings().maxItems());
+            List<BatchItem> items = RemediationRequest.parse(RequestBodies.json(ctx, true), batches.maxItems());
             BatchSpec spec = new BatchSpec(RemediationTarget.NAME, List.of(RemediationTarget.OPERATION), List.of(),
                     BatchSpec.Mode.ASYNC, null, null, false, null, false, false, null, RemediationTarget.TRIGGER, null, null);
-            BatchRun run = engine.submit(spec, items, null);
+            LiveBatch run = batches.submit(spec, items);
             ObjectNode created = Json.object();
             created.put("job_id", run.id());
             created.put("total_devices", run.total());
@@ -109,12 +108,12 @@ public final class RemediationFacade {
                         .append(",\"results\":[");
             }
             if (!listed) {
-                List<StoredItem> page = engine.store().itemsAfter(jobId, null, after, PAGE_SIZE)
+                List<BatchService.StoredResult> page = batches.resultsAfter(jobId, null, after, PAGE_SIZE)
                         .orElseThrow(() -> BadRequestException.notFound("job '" + jobId + "' was deleted while its results were read"));
-                for (StoredItem item : page) {
-                    ItemStatus status = ItemStatus.fromWire(item.status());
+                for (BatchService.StoredResult item : page) {
+                    ItemStatus status = item.status();
                     if (status.isFinal()) {
-                        text.append(completed + failed == 0 ? "" : ",").append(device(status, BatchEngine.resultJson(item)));
+                        text.append(completed + failed == 0 ? "" : ",").append(device(status, item.document()));
                         if (status == ItemStatus.SUCCEEDED) {
                             completed++;
                         } else {
@@ -162,7 +161,7 @@ public final class RemediationFacade {
     }
 
     private RemediationJob job(String jobId) {
-        ObjectNode summary = engine.summary(jobId, false)
+        ObjectNode summary = batches.summary(jobId, false)
                 .filter(s -> RemediationTarget.NAME.equals(s.path("target").asText()))
                 .orElseThrow(() -> BadRequestException.notFound("unknown job '" + jobId + "'"));
         int total = summary.path("total").asInt();

@@ -16,7 +16,7 @@ import java.util.Map;
  * how far it got. A batch being filled from a file carries {@code extra.filling}, which keeps the
  * engine from resuming it on its own after a restart.
  */
-final class FileDropStore {
+public final class FileDropStore {
 
     static final String READING = "reading";
     static final String QUEUED = "queued";
@@ -28,7 +28,7 @@ final class FileDropStore {
 
     private final Jdbc jdbc;
 
-    FileDropStore(Jdbc jdbc) {
+    public FileDropStore(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 

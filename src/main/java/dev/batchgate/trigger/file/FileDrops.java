@@ -5,20 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchIds;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.BatchStatus;
-import dev.batchgate.batch.BatchSummaries;
-import dev.batchgate.batch.ItemRows;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
-import dev.batchgate.store.BatchRecord;
-import dev.batchgate.store.StoreException;
-import dev.batchgate.store.StoredItem;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -63,7 +56,7 @@ public final class FileDrops {
     private static final Logger LOG = LoggerFactory.getLogger(FileDrops.class);
     private static final int MAX_ERRORS = 20;
 
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final FileDropStore drops;
     private final Path inbox;
     private final Outbox outbox;
@@ -73,12 +66,14 @@ public final class FileDrops {
     private final ExecutorService outboxWriter = Executors.newSingleThreadExecutor(daemon("file-drop-outbox"));
     private final ExecutorService recovery = Executors.newSingleThreadExecutor(daemon("file-drop-recovery"));
 
-    public FileDrops(BatchEngine engine, Path inbox, Path outbox, int chunkItems, long maxRequestBytes) {
-        this.engine = engine;
-        this.drops = new FileDropStore(engine.store().jdbc());
+    /** {@code requests}: reads a dropped batch request, with no max-items bound (see {@link #request}). */
+    public FileDrops(BatchService batches, FileDropStore drops, BatchRequestParser requests, Path inbox, Path outbox, int chunkItems,
+                     long maxRequestBytes) {
+        this.batches = batches;
+        this.drops = drops;
         this.inbox = inbox;
         this.outbox = new Outbox(outbox);
-        this.requests = new BatchRequestParser(engine.targets(), Integer.MAX_VALUE);
+        this.requests = requests;
         this.chunkItems = chunkItems;
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -109,7 +104,7 @@ public final class FileDrops {
     public void recover() {
         recovery.execute(() -> {
             for (FileDropStore.Drop drop : drops.withState(FileDropStore.QUEUED)) {
-                engine.find(drop.batchId()).filter(r -> BatchStatus.fromWire(r.status()).isFinished())
+                batches.find(drop.batchId()).filter(b -> b.status().isFinished())
                         .ifPresent(r -> outboxWriter.execute(() -> writeOutbox(drop.batchId())));
             }
             for (String workPath : leftoverFiles()) {
@@ -143,7 +138,7 @@ public final class FileDrops {
     }
 
     /** Called for every batch the engine launches: a file batch writes its outbox when it ends. */
-    public void watch(BatchRun run) {
+    public void watch(LiveBatch run) {
         if (run.spec().trigger() != null && run.spec().trigger().startsWith("file:")) {
             run.done().thenRunAsync(() -> writeOutbox(run.id()), outboxWriter);
         }
@@ -156,19 +151,19 @@ public final class FileDrops {
         try {
             Source source = open(sourceName, file, batchId);
             if (batchId == null) {
-                batchId = engine.submit(source.spec(), Collections.emptyIterator(), 0, null, false).id();
+                batchId = batches.createPending(source.spec());
                 drops.beginReading(batchId, sourceName, workPath);
             }
-            int stored = engine.find(batchId).map(BatchRecord::total).orElse(0);
+            int stored = batches.find(batchId).map(BatchService.BatchView::total).orElse(0);
             List<ObjectNode> problems = fill(batchId, source, stored);
-            if (problems.isEmpty() && stored == 0 && engine.find(batchId).map(BatchRecord::total).orElse(0) == 0) {
+            if (problems.isEmpty() && stored == 0 && batches.find(batchId).map(BatchService.BatchView::total).orElse(0) == 0) {
                 problems.add(problem(null, null, null, "the file has no items"));
             }
             if (!problems.isEmpty()) {
                 return reject(sourceName, batchId, problems);
             }
             drops.finishReading(batchId);
-            BatchRun run = engine.start(batchId);
+            LiveBatch run = batches.start(batchId);
             LOG.info("file {}: batch {} with {} items (target={} operation={})", sourceName, batchId, run.total(),
                     run.spec().target(), run.spec().operationLabel());
             return finalPath(DONE, sourceName, batchId);
@@ -199,7 +194,7 @@ public final class FileDrops {
             throw BadRequestException.invalid("a file in the inbox is a batch request (inbox/<name>.json) or an item list "
                     + "(inbox/<target>/<operation>/<name>.jsonl, .csv or .txt); '" + sourceName + "' is neither");
         }
-        Target target = RequestFields.target(engine.targets(), parts[0], "target", "the folder inbox/" + parts[0] + "/");
+        Target target = RequestFields.target(batches::target, parts[0], "target", "the folder inbox/" + parts[0] + "/");
         RequestFields.operation(target, parts[1], "operation", "the folder inbox/" + parts[0] + "/" + parts[1] + "/");
         BatchSpec spec = existingBatchId != null ? storedSpec(existingBatchId)
                 : new BatchSpec(target.name(), List.of(parts[1]), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
@@ -236,7 +231,7 @@ public final class FileDrops {
                     List.of(new BadRequestException.FieldError("dryRun", null, "not available for dropped files")));
         }
         BatchRequestParser.Parsed parsed = requests.parse(body, "file:" + sourceName);
-        Target target = engine.targets().find(parsed.spec().target()).orElseThrow();
+        Target target = batches.target(parsed.spec().target()).orElseThrow();
         Iterator<BatchItem> items = parsed.items().iterator();
         Iterator<ItemFileReader.Line> lines = new Iterator<>() {
             @Override
@@ -255,7 +250,7 @@ public final class FileDrops {
     }
 
     private BatchSpec storedSpec(String batchId) {
-        return BatchRequestParser.readSpec(engine.find(batchId).orElseThrow().specJson());
+        return batches.find(batchId).orElseThrow().spec();
     }
 
     /**
@@ -317,16 +312,7 @@ public final class FileDrops {
         if (!problems.isEmpty()) {
             return problems;
         }
-        List<StoredItem> rows = new ArrayList<>(items.size());
-        for (BatchItem item : items) {
-            rows.add(ItemRows.pending(item));
-        }
-        try {
-            engine.store().appendItems(batchId, rows);
-        } catch (StoreException e) {
-            if (!e.isConstraintViolation()) {
-                throw e;
-            }
+        if (!batches.appendItems(batchId, items)) {
             drops.storedKeys(batchId, byKey.keySet()).forEach((key, index) -> {
                 ItemFileReader.Line line = byKey.get(key);
                 problems.add(problem(line.number() > 0 ? line.number() : null, "id", line.index(),
@@ -376,15 +362,13 @@ public final class FileDrops {
     void writeOutbox(String batchId) {
         try {
             FileDropStore.Drop drop = drops.find(batchId);
-            BatchRecord record = engine.find(batchId).orElse(null);
-            if (drop == null || !drop.state().equals(FileDropStore.QUEUED) || record == null
-                    || !BatchStatus.fromWire(record.status()).isFinished()) {
+            ObjectNode summary = batches.finishedSummary(batchId).orElse(null);
+            if (drop == null || !drop.state().equals(FileDropStore.QUEUED) || summary == null) {
                 return;
             }
-            ObjectNode summary = BatchSummaries.stored(record, null);
             summary.put("file", drop.sourceName());
             String written = outbox.writeBatch(outboxName(drop.sourceName()), batchId, summary,
-                    line -> engine.store().forEachItem(batchId, null, item -> line.accept(BatchEngine.resultJson(item))));
+                    line -> batches.forEachResult(batchId, line));
             drops.markWritten(batchId);
             LOG.info("batch {} of file {}: results in outbox/{}{} and outbox/{}{}", batchId, drop.sourceName(), written,
                     Outbox.SUMMARY, written, Outbox.RESULTS);

@@ -9,11 +9,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The last firing of each schedule ({@code schedule_firings}, migration V4), so that it survives a restart. */
-final class ScheduleStore {
+public final class ScheduleStore {
 
     private final DataSource dataSource;
 
-    ScheduleStore(DataSource dataSource) {
+    public ScheduleStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 

@@ -2,14 +2,13 @@ package dev.batchgate.trigger.schedule;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.BatchSpec;
-import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
+import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import dev.batchgate.trigger.file.ItemFileReader;
 import java.io.IOException;
@@ -42,14 +41,14 @@ public final class Schedules {
     public record Firing(long firedAt, Outcome outcome, String batchId, String message, int started, int skipped, int failed) {
     }
 
-    private final BatchEngine engine;
+    private final BatchService batches;
     private final Map<String, ScheduleConfig> configs;
     private final ScheduleStore store;
 
-    public Schedules(BatchEngine engine, Map<String, ScheduleConfig> configs) {
-        this.engine = engine;
+    public Schedules(BatchService batches, ScheduleStore store, Map<String, ScheduleConfig> configs) {
+        this.batches = batches;
         this.configs = Map.copyOf(configs);
-        this.store = new ScheduleStore(engine.store().dataSource());
+        this.store = store;
         configs.values().forEach(this::checkTarget);
     }
 
@@ -74,7 +73,7 @@ public final class Schedules {
                 return;
             }
             try {
-                BatchRun run = start(config);
+                LiveBatch run = start(config);
                 LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
                         config.target(), config.operation());
                 store.save(name, new Firing(now, Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
@@ -87,11 +86,11 @@ public final class Schedules {
     }
 
     private boolean stillRunning(String batchId) {
-        return engine.live(batchId).isPresent()
-                || engine.find(batchId).map(r -> !BatchStatus.fromWire(r.status()).isFinished()).orElse(false);
+        return batches.live(batchId).isPresent()
+                || batches.find(batchId).map(b -> !b.status().isFinished()).orElse(false);
     }
 
-    private BatchRun start(ScheduleConfig config) {
+    private LiveBatch start(ScheduleConfig config) {
         Target target = checkTarget(config);
         List<BatchItem> items = config.items() != null ? fromList(config.items()) : fromFile(config);
         BatchSpec spec = new BatchSpec(target.name(), List.of(config.operation()), List.of(), BatchSpec.Mode.ASYNC, null, null,
@@ -101,14 +100,14 @@ public final class Schedules {
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors);
         }
-        return engine.submit(spec, items, null);
+        return batches.submit(spec, items);
     }
 
     private Target checkTarget(ScheduleConfig config) {
         String at = ScheduleConfigParser.PREFIX + config.name();
         Target target;
         try {
-            target = RequestFields.target(engine.targets(), config.target(), null, null);
+            target = RequestFields.target(batches::target, config.target(), null, null);
         } catch (BadRequestException e) {
             throw new IllegalArgumentException(at + ".target: " + e.getMessage());
         }
@@ -146,8 +145,8 @@ public final class Schedules {
                     throw BadRequestException.invalid("items-file " + file + " line " + error.line()
                             + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message());
                 }
-                RequestFields.itemCount(items.size() + 1, engine.settings().maxItems(), () -> "items-file " + file
-                        + " has more than batchgate.max-items (" + engine.settings().maxItems() + ") items");
+                RequestFields.itemCount(items.size() + 1, batches.maxItems(), () -> "items-file " + file
+                        + " has more than batchgate.max-items (" + batches.maxItems() + ") items");
                 items.add(line.item());
             }
         } catch (IOException e) {

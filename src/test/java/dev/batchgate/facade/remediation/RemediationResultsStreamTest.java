@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.testing.BatchgateTestApp;
@@ -85,7 +84,7 @@ class RemediationResultsStreamTest {
             Future<SlowReader.Result> read = client.submit(() -> reader.get(results(doomed), "application/json"));
             assertThat(reader.awaitHolding(Duration.ofSeconds(60))).isTrue();
 
-            JobStore store = app.context().getRegistry().lookupByNameAndType("batchEngine", BatchEngine.class).store();
+            JobStore store = app.context().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
             store.jdbc().inTransaction(c -> JobStore.deleteBatch(c, doomed));
             deleted.countDown();
 
