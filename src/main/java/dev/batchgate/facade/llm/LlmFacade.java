@@ -76,15 +76,15 @@ public final class LlmFacade {
             }
         });
         return new LlmSettings(
-                properties.text(PREFIX + "url", LlmSettings.DEFAULT_URL),
-                properties.text(PREFIX + "api-key", System.getenv("LLM_API_KEY")),
-                ModelSpec.parseList(properties.text(PREFIX + "models", LlmSettings.DEFAULT_MODELS)),
+                properties.text(PREFIX + "url"),
+                properties.text(PREFIX + "api-key"),
+                ModelSpec.parseList(properties.text(PREFIX + "models")),
                 prices,
-                properties.integer(PREFIX + "max-concurrency", LlmSettings.DEFAULT_MAX_CONCURRENCY),
-                properties.duration(PREFIX + "cooldown", LlmSettings.DEFAULT_COOLDOWN),
-                properties.duration(PREFIX + "timeout", LlmSettings.DEFAULT_TIMEOUT),
-                properties.integer(PREFIX + "retries", LlmSettings.DEFAULT_RETRIES),
-                properties.duration(PREFIX + "retry-delay", LlmSettings.DEFAULT_RETRY_DELAY),
-                properties.duration(PREFIX + "window-guard", LlmSettings.DEFAULT_WINDOW_GUARD));
+                properties.integer(PREFIX + "max-concurrency"),
+                properties.duration(PREFIX + "cooldown"),
+                properties.duration(PREFIX + "timeout"),
+                properties.integer(PREFIX + "retries"),
+                properties.duration(PREFIX + "retry-delay"),
+                properties.duration(PREFIX + "window-guard"));
     }
 }
