@@ -1,6 +1,7 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.http.BodyReadTimeout;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.MalformedRequests;
@@ -59,7 +60,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -300,7 +300,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ExecutorService launcher = Executors.newCachedThreadPool(daemonThreads("batch-"));
+    private final ExecutorService launcher = Executors.newCachedThreadPool(DaemonThreads.numbered("batch-"));
 
     /**
      * Threads for items that wait (retries, checks, awaits, procedures, a full result queue; a plain
@@ -316,15 +316,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 LOG.warn("virtual threads unavailable, using platform threads: {}", e.toString());
             }
         }
-        return Executors.newCachedThreadPool(daemonThreads("item-"));
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return Executors.newCachedThreadPool(DaemonThreads.numbered("item-"));
     }
 }

@@ -2,6 +2,7 @@ package dev.batchgate.facade.llm;
 
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.config.Settings;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfig;
@@ -37,11 +38,7 @@ public final class LlmFacade {
     /** Registers the {@code llm} target and its item runner; call before batches resume. */
     public static LlmFacade install(Settings properties, Vertx vertx, BatchEngine engine, ItemRunner items, TargetCaller caller) {
         LlmSettings settings = settings(properties);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "llm-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("llm-pool"));
         ModelPool pool = new ModelPool(settings.models(),
                 spec -> engine.targets().newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
                         settings.windowGuard()), timer);

@@ -14,6 +14,7 @@ import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.BatchSummaries;
 import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.StoreException;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.FileConstants;
@@ -69,8 +69,8 @@ public final class FileDrops {
     private final BatchRequestParser requests;
     private final int chunkItems;
     private final long maxRequestBytes;
-    private final ExecutorService outboxWriter = Executors.newSingleThreadExecutor(daemon("file-drop-outbox"));
-    private final ExecutorService recovery = Executors.newSingleThreadExecutor(daemon("file-drop-recovery"));
+    private final ExecutorService outboxWriter = Executors.newSingleThreadExecutor(DaemonThreads.named("file-drop-outbox"));
+    private final ExecutorService recovery = Executors.newSingleThreadExecutor(DaemonThreads.named("file-drop-recovery"));
 
     public FileDrops(BatchEngine engine, Path inbox, Path outbox, int chunkItems, long maxRequestBytes) {
         this.engine = engine;
@@ -466,14 +466,6 @@ public final class FileDrops {
         String fileName = sourceName.substring(sourceName.lastIndexOf('/') + 1);
         int dot = fileName.lastIndexOf('.');
         return dot > 0 ? fileName.substring(0, dot) : fileName;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static String slashes(String path) {
