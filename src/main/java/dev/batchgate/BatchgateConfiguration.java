@@ -1,6 +1,10 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
+import dev.batchgate.concurrent.DaemonThreads;
+import dev.batchgate.http.BodyReadTimeout;
+import dev.batchgate.http.HttpApi;
+import dev.batchgate.http.MalformedRequests;
 import dev.batchgate.api.OpenApiDocument;
 import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
@@ -65,7 +69,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -92,7 +95,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
-        refuseCamelServerKeys(settings);
+        String port = settings.text("batchgate.port");
+        String bind = settings.text("batchgate.bind");
+        boolean serverEnabled = settings.bool("camel.server.enabled");
+        refuseCamelServerKeys(settings, port, bind, serverEnabled);
         SecretMasker.registerFromProperties(settings.withPrefix("batchgate."));
         // one Vert.x for the HTTP server and the HTTP client: the platform-http server finds it in the registry.
         // Native epoll where there is one: fewer syscalls per call, and timers to the microsecond, not the ms.
@@ -110,34 +116,31 @@ public class BatchgateConfiguration implements CamelConfiguration {
         routeMetrics.setPolicyConfiguration(routeMetricsConfig);
         context.addRoutePolicyFactory(routeMetrics);
 
-        JobStore store = new JobStore(settings.text("batchgate.db.url", "jdbc:h2:file:./data/batchgate"),
-                settings.text("batchgate.db.user", "sa"), settings.text("batchgate.db.password", ""),
-                settings.duration("batchgate.db.connection-timeout", JobStore.DEFAULT_CONNECTION_TIMEOUT));
-        ResultWriter writer = new ResultWriter(store,
-                settings.integer("batchgate.store.max-unwritten-results", ResultWriter.DEFAULT_MAX_UNWRITTEN));
+        JobStore store = new JobStore(settings.text("batchgate.db.url"), settings.text("batchgate.db.user"),
+                settings.text("batchgate.db.password"), settings.duration("batchgate.db.connection-timeout"));
+        ResultWriter writer = new ResultWriter(store, settings.integer("batchgate.store.max-unwritten-results"));
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
         targets.register(RemediationTarget.config(
-                settings.integer("batchgate.remediation.concurrency", RemediationTarget.defaultConcurrency()),
-                settings.duration("batchgate.remediation.timeout", Duration.ofSeconds(60))));
+                settings.integerOr("batchgate.remediation.concurrency", RemediationTarget::defaultConcurrency),
+                settings.duration("batchgate.remediation.timeout")));
         targets.useCircuitBreakers(circuitBreakerSettings(settings));
-        Retention retention = new Retention(store, settings.duration("batchgate.retention", Duration.ofDays(30)),
-                settings.duration("batchgate.retention-interval", Duration.ofHours(1)));
+        Retention retention = new Retention(store, settings.duration("batchgate.retention"),
+                settings.duration("batchgate.retention-interval"));
         TargetCaller caller = new TargetCaller(vertx, context);
-        EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items", 100_000),
-                settings.integer("batchgate.inline-results-max", 1000),
-                settings.duration("batchgate.sync-timeout", Duration.ofSeconds(60)),
-                settings.integer("batchgate.breaker.min-finished", 10));
+        EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items"),
+                settings.integer("batchgate.inline-results-max"), settings.duration("batchgate.sync-timeout"),
+                settings.integer("batchgate.breaker.min-finished"));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
         BatchService batches = new BatchService(engine, store, targets, engineSettings, writer, Clock.systemUTC());
 
         ItemRunner itemRunner = new ItemRunner(caller);
         CoolifyTools coolify = new CoolifyTools(vertx, batches, itemRunner, CoolifySettings.from(settings));
         McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
-        boolean inboxEnabled = settings.bool("batchgate.inbox.enabled", true);
+        boolean inboxEnabled = settings.bool("batchgate.inbox.enabled");
+        long maxBody = settings.bytes("batchgate.max-body");
         FileDrops fileDrops = new FileDrops(batches, new FileDropStore(store.jdbc()),
-                new BatchRequestParser(targets, Integer.MAX_VALUE), Path.of(settings.text("batchgate.inbox", "inbox")),
-                Path.of(settings.text("batchgate.outbox", "outbox")), settings.integer("batchgate.inbox.chunk-items", 1000),
-                settings.bytes("batchgate.max-body", 32L * 1024 * 1024));
+                new BatchRequestParser(targets, Integer.MAX_VALUE), Path.of(settings.text("batchgate.inbox")),
+                Path.of(settings.text("batchgate.outbox")), settings.integer("batchgate.inbox.chunk-items"), maxBody);
         Schedules schedules = new Schedules(batches, new ScheduleStore(store.dataSource()),
                 ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
 
@@ -157,7 +160,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("itemSave", itemSteps.save());
         context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
         context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
-                settings.duration("batchgate.shutdown-timeout", Duration.ofSeconds(30))));
+                settings.duration("batchgate.shutdown-timeout")));
 
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -183,43 +186,43 @@ public class BatchgateConfiguration implements CamelConfiguration {
                         }
                     });
                 });
-                if (!settings.bool("camel.server.enabled", true)) {
+                if (!serverEnabled) {
                     // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
                     LOG.info("batchgate ready without an HTTP server ({} targets)", targets.all().size());
                     return;
                 }
-                VertxPlatformHttpRouter router = serverRouter(ctx, settings.integer("batchgate.port", 8080));
+                VertxPlatformHttpRouter router = serverRouter(ctx, Integer.parseInt(port));
                 // ahead of every route, Camel's own included: a slow body is cut off, a call without a key or from another site refused
-                BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout", Duration.ofSeconds(60)));
-                ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys", ""));
-                new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime", Duration.ofHours(12))).mountFirst(router);
-                ServerExposure.log(settings.text("batchgate.bind", "127.0.0.1"), apiKeys);
+                BodyReadTimeout.mountFirst(router, vertx, settings.duration("batchgate.request-read-timeout"));
+                ApiKeys apiKeys = ApiKeys.parse(settings.text("batchgate.api-keys"));
+                new AuthHandler(apiKeys, settings.duration("batchgate.session-lifetime")).mountFirst(router);
+                ServerExposure.log(bind, apiKeys);
                 HttpApi.refuseControlCharactersInUrls(router);
-                CrossSiteGuard.parse(settings.text("batchgate.allowed-origins", "")).mountFirst(router);
+                CrossSiteGuard.parse(settings.text("batchgate.allowed-origins")).mountFirst(router);
                 HttpApi.jsonNotFound(router);
                 if (router.getServer().getServer().requestHandler() instanceof Router root) {
                     HttpApi.jsonNotFoundAtTheRoot(root);
                 }
-                String metricsPath = settings.text("camel.metrics.path", "/observe/metrics");
+                String metricsPath = settings.text("camel.metrics.path");
                 if (meterRegistry(ctx) instanceof PrometheusMeterRegistry prometheus
                         && router.getRoutes().stream().anyMatch(route -> metricsPath.equals(route.getPath()))) {
                     MetricsScrape.mountAhead(router, metricsPath, prometheus);
                 }
-                HttpApi.limitBodies(router, settings.bytes("batchgate.max-body", 32L * 1024 * 1024), "/v1/*", "/api/*", "/mcp");
+                HttpApi.limitBodies(router, maxBody, "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, batches, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
                 Dashboard.mount(router);
                 OpenApiDocument.mount(router);
-                new InstancesFacade(vertx, batches, settings.text("batchgate.instances.target", "instances"),
-                        settings.duration("batchgate.instances.sync-timeout", Duration.ofSeconds(240))).mount(router);
+                new InstancesFacade(vertx, batches, settings.text("batchgate.instances.target"),
+                        settings.duration("batchgate.instances.sync-timeout")).mount(router);
                 llm.mount(router);
                 new CoolifyRestApi(coolify).mount(router);
                 McpHttpHandler.mount(router, mcpServer);
                 new RemediationFacade(vertx, batches).mount(router);
-                if (settings.bool("batchgate.demo.enabled", false)) {
-                    new DemoDownstream(vertx, settings.duration("batchgate.demo.latency", Duration.ofMillis(200)),
-                            settings.integer("batchgate.demo.rpm", 600)).mount(router);
+                if (settings.bool("batchgate.demo.enabled")) {
+                    new DemoDownstream(vertx, settings.duration("batchgate.demo.latency"), settings.integer("batchgate.demo.rpm"))
+                            .mount(router);
                 }
                 HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
                 if (inboxEnabled) {
@@ -230,11 +233,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     fileDrops.recover();
                     startRoute(ctx, "trigger-file-drop");
                 }
-                if (settings.bool(ScheduleConfigParser.ENABLED, true)) {
+                if (settings.bool(ScheduleConfigParser.ENABLED)) {
                     ScheduleRoutes.add(ctx, schedules.all());
                 }
-                LOG.info("batchgate ready on http://{}:{} ({} targets{})", settings.text("batchgate.bind", "127.0.0.1"),
-                        settings.text("batchgate.port", "8080"), targets.all().size(),
+                LOG.info("batchgate ready on http://{}:{} ({} targets{})", bind, port, targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");
             }
         });
@@ -274,8 +276,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
 
     /** {@code batchgate.circuit-breaker.*} defaults, overridden per target by {@code batchgate.targets.<t>.circuit-breaker.*}. */
     private static Function<String, CircuitBreaker.Settings> circuitBreakerSettings(Settings settings) {
-        int failures = settings.integer("batchgate.circuit-breaker.failures", CircuitBreaker.Settings.DEFAULT.failureThreshold());
-        Duration coolDown = settings.duration("batchgate.circuit-breaker.cool-down", CircuitBreaker.Settings.DEFAULT.coolDown());
+        int failures = settings.integer("batchgate.circuit-breaker.failures");
+        Duration coolDown = settings.duration("batchgate.circuit-breaker.cool-down");
         return name -> new CircuitBreaker.Settings(
                 settings.integer(TargetConfigParser.PREFIX + name + ".circuit-breaker.failures", failures),
                 settings.duration(TargetConfigParser.PREFIX + name + ".circuit-breaker.cool-down", coolDown));
@@ -292,17 +294,14 @@ public class BatchgateConfiguration implements CamelConfiguration {
      * own keys for its servers would move only a part (health and metrics, or an empty server without the
      * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
      */
-    private static void refuseCamelServerKeys(Settings settings) {
-        String port = settings.text("batchgate.port", "8080");
-        String bind = settings.text("batchgate.bind", "127.0.0.1");
-        // the second values are Camel's defaults, which apply when a key is not set at all
-        if (settings.bool("camel.server.enabled", true)) {
-            requireSame("camel.server.port", settings.text("camel.server.port", "8080"), "batchgate.port", port);
-            requireSame("camel.server.host", settings.text("camel.server.host", "0.0.0.0"), "batchgate.bind", bind);
+    private static void refuseCamelServerKeys(Settings settings, String port, String bind, boolean serverEnabled) {
+        if (serverEnabled) {
+            requireSame("camel.server.port", settings.text("camel.server.port"), "batchgate.port", port);
+            requireSame("camel.server.host", settings.text("camel.server.host"), "batchgate.bind", bind);
         }
-        if (settings.bool("camel.management.enabled", false)) {
-            requireSame("camel.management.port", settings.text("camel.management.port", "8080"), "batchgate.port", port);
-            requireSame("camel.management.host", settings.text("camel.management.host", "0.0.0.0"), "batchgate.bind", bind);
+        if (settings.bool("camel.management.enabled")) {
+            requireSame("camel.management.port", settings.text("camel.management.port"), "batchgate.port", port);
+            requireSame("camel.management.host", settings.text("camel.management.host"), "batchgate.bind", bind);
         }
     }
 
@@ -314,7 +313,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ExecutorService launcher = Executors.newCachedThreadPool(daemonThreads("batch-"));
+    private final ExecutorService launcher = Executors.newCachedThreadPool(DaemonThreads.numbered("batch-"));
 
     /**
      * Threads for items that wait (retries, checks, awaits, procedures, a full result queue; a plain
@@ -330,15 +329,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 LOG.warn("virtual threads unavailable, using platform threads: {}", e.toString());
             }
         }
-        return Executors.newCachedThreadPool(daemonThreads("item-"));
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return Executors.newCachedThreadPool(DaemonThreads.numbered("item-"));
     }
 }

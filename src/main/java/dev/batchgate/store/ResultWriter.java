@@ -1,5 +1,6 @@
 package dev.batchgate.store;
 
+import dev.batchgate.concurrent.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,8 +60,7 @@ public final class ResultWriter implements AutoCloseable {
         this.fullBatch = Math.max(1, Math.min(MAX_ROWS_PER_WRITE, maxUnwritten / 2));
         this.queue = new ArrayBlockingQueue<>(maxUnwritten);
         this.room = new Semaphore(maxUnwritten);
-        this.thread = new Thread(this::loop, "result-writer");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("result-writer").newThread(this::loop);
         this.thread.start();
     }
 

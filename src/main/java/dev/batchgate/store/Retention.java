@@ -1,5 +1,6 @@
 package dev.batchgate.store;
 
+import dev.batchgate.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,11 +20,7 @@ public final class Retention implements AutoCloseable {
 
     private final JobStore store;
     private final Duration retention;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "retention");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("retention"));
 
     public Retention(JobStore store, Duration retention, Duration interval) {
         if (retention.isNegative() || retention.isZero()) {

@@ -1,5 +1,6 @@
 package dev.batchgate.target;
 
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
 import java.util.Collection;
@@ -14,11 +15,7 @@ import java.util.function.Function;
 public final class TargetRegistry {
 
     private final Map<String, Target> targets = new LinkedHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rate-limiter");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rate-limiter"));
 
     private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
 

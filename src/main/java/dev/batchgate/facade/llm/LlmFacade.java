@@ -1,6 +1,7 @@
 package dev.batchgate.facade.llm;
 
 import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.config.Settings;
 import dev.batchgate.service.BatchService;
 import dev.batchgate.target.TargetCaller;
@@ -42,11 +43,7 @@ public final class LlmFacade {
     public static LlmFacade install(Settings properties, Vertx vertx, BatchService batches, TargetRegistry targets,
                                     UsageStore usage, ItemRunner items, TargetCaller caller) {
         LlmSettings settings = settings(properties);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "llm-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("llm-pool"));
         ModelPool pool = new ModelPool(settings.models(),
                 spec -> targets.newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
                         settings.windowGuard()), timer);
@@ -80,15 +77,15 @@ public final class LlmFacade {
             }
         });
         return new LlmSettings(
-                properties.text(PREFIX + "url", LlmSettings.DEFAULT_URL),
-                properties.text(PREFIX + "api-key", System.getenv("LLM_API_KEY")),
-                ModelSpec.parseList(properties.text(PREFIX + "models", LlmSettings.DEFAULT_MODELS)),
+                properties.text(PREFIX + "url"),
+                properties.text(PREFIX + "api-key"),
+                ModelSpec.parseList(properties.text(PREFIX + "models")),
                 prices,
-                properties.integer(PREFIX + "max-concurrency", LlmSettings.DEFAULT_MAX_CONCURRENCY),
-                properties.duration(PREFIX + "cooldown", LlmSettings.DEFAULT_COOLDOWN),
-                properties.duration(PREFIX + "timeout", LlmSettings.DEFAULT_TIMEOUT),
-                properties.integer(PREFIX + "retries", LlmSettings.DEFAULT_RETRIES),
-                properties.duration(PREFIX + "retry-delay", LlmSettings.DEFAULT_RETRY_DELAY),
-                properties.duration(PREFIX + "window-guard", LlmSettings.DEFAULT_WINDOW_GUARD));
+                properties.integer(PREFIX + "max-concurrency"),
+                properties.duration(PREFIX + "cooldown"),
+                properties.duration(PREFIX + "timeout"),
+                properties.integer(PREFIX + "retries"),
+                properties.duration(PREFIX + "retry-delay"),
+                properties.duration(PREFIX + "window-guard"));
     }
 }

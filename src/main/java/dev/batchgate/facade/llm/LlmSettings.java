@@ -32,15 +32,6 @@ public record LlmSettings(
         Duration retryDelay,
         Duration windowGuard) {
 
-    public static final String DEFAULT_URL = "https://generativelanguage.googleapis.com/v1beta/openai";
-    public static final String DEFAULT_MODELS = "gemini-2.5-pro:2,gemini-2.5-flash:10,gemini-2.5-flash-lite:30";
-    public static final int DEFAULT_MAX_CONCURRENCY = 10;
-    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
-    public static final int DEFAULT_RETRIES = 2;
-    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_WINDOW_GUARD = Duration.ofSeconds(1);
-
     public LlmSettings {
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("batchgate.llm.max-concurrency must be positive, got " + maxConcurrency);

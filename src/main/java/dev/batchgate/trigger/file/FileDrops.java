@@ -10,6 +10,7 @@ import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.RequestFields;
+import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
 import dev.batchgate.service.LiveBatch;
@@ -32,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.FileConstants;
@@ -63,8 +63,8 @@ public final class FileDrops {
     private final BatchRequestParser requests;
     private final int chunkItems;
     private final long maxRequestBytes;
-    private final ExecutorService outboxWriter = Executors.newSingleThreadExecutor(daemon("file-drop-outbox"));
-    private final ExecutorService recovery = Executors.newSingleThreadExecutor(daemon("file-drop-recovery"));
+    private final ExecutorService outboxWriter = Executors.newSingleThreadExecutor(DaemonThreads.named("file-drop-outbox"));
+    private final ExecutorService recovery = Executors.newSingleThreadExecutor(DaemonThreads.named("file-drop-recovery"));
 
     /** {@code requests}: reads a dropped batch request, with no max-items bound (see {@link #request}). */
     public FileDrops(BatchService batches, FileDropStore drops, BatchRequestParser requests, Path inbox, Path outbox, int chunkItems,
@@ -445,14 +445,6 @@ public final class FileDrops {
         String fileName = sourceName.substring(sourceName.lastIndexOf('/') + 1);
         int dot = fileName.lastIndexOf('.');
         return dot > 0 ? fileName.substring(0, dot) : fileName;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static String slashes(String path) {

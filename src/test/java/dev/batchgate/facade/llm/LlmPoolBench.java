@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
+import dev.batchgate.testing.ShippedProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ public final class LlmPoolBench {
     }
 
     public static void main(String[] args) {
-        Map<String, String> options = new HashMap<>(Map.of("models", LlmSettings.DEFAULT_MODELS, "prompts", "60",
+        Map<String, String> options = new HashMap<>(Map.of("models", ShippedProperties.value("batchgate.llm.models"), "prompts", "60",
                 "latency", "1500ms", "tolerance", "0.05"));
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);

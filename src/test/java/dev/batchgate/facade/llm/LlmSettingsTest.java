@@ -3,6 +3,7 @@ package dev.batchgate.facade.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.batchgate.testing.ShippedProperties;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ class LlmSettingsTest {
 
     @Test
     void should_read_the_pool_in_priority_order_when_models_are_name_colon_rpm() {
-        assertThat(ModelSpec.parseList(LlmSettings.DEFAULT_MODELS)).containsExactly(new ModelSpec("gemini-2.5-pro", 2),
+        assertThat(ModelSpec.parseList(ShippedProperties.value("batchgate.llm.models"))).containsExactly(new ModelSpec("gemini-2.5-pro", 2),
                 new ModelSpec("gemini-2.5-flash", 10), new ModelSpec("gemini-2.5-flash-lite", 30));
         assertThat(ModelSpec.parseList("llama3:8b:60")).containsExactly(new ModelSpec("llama3:8b", 60));
     }
