@@ -269,9 +269,8 @@ public final class BatchEngine {
             }
             renumbered.add(new BatchItem(renumbered.size(), item.id(), merged));
         }
-        BatchSpec spec = new BatchSpec(old.target(), old.operations(), old.stages(), BatchSpec.Mode.ASYNC, old.concurrency(),
-                params == null ? old.params() : params, old.failFast(), old.maxFailurePercent(), old.transaction(), false,
-                old.deadline(), "retry:" + id, id, old.metadata());
+        BatchSpec spec = old.toBuilder().mode(BatchSpec.Mode.ASYNC).params(params == null ? old.params() : params).dryRun(false)
+                .trigger("retry:" + id).retryOf(id).build();
         return submit(spec, renumbered.iterator(), renumbered.size(), idempotency, true);
     }
 

@@ -137,8 +137,8 @@ public final class CoolifyTools {
                         + "' (batchgate.targets." + target.name() + ".operations." + operation + ")");
             }
         }
-        BatchSpec spec = new BatchSpec(target.name(), List.of(tool.toolName()), List.of(), BatchSpec.Mode.ASYNC, concurrency,
-                params, false, null, false, false, null, trigger, null, null);
+        BatchSpec spec = BatchSpec.builder(target.name(), tool.toolName()).concurrency(concurrency).params(params)
+                .trigger(trigger).build();
         try {
             BatchRun run = engine.submit(spec, items, null);
             forgetValuesWhenDone(run, valuesReference);

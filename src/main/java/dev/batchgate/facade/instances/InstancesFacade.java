@@ -104,8 +104,7 @@ public final class InstancesFacade {
                     e.field().replaceFirst("^items\\[(\\d+)](\\.id)?", "instanceIds[$1]"), e.index(), e.message())).toList();
             throw BadRequestException.of(renamed);
         }
-        BatchSpec spec = new BatchSpec(targetName, List.of(operation), List.of(), BatchSpec.Mode.SYNC, null, null, false,
-                null, false, false, null, "facade:instances", null, null);
+        BatchSpec spec = BatchSpec.builder(targetName, operation).mode(BatchSpec.Mode.SYNC).trigger("facade:instances").build();
         return engine.submit(spec, items, null);
     }
 

@@ -207,8 +207,7 @@ public final class FileDrops {
             throw new BadRequestException(404, message, List.of(new BadRequestException.FieldError("operation", null, message)));
         }
         BatchSpec spec = existingBatchId != null ? storedSpec(existingBatchId)
-                : new BatchSpec(target.name(), List.of(parts[1]), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
-                        false, false, null, "file:" + sourceName, null, null);
+                : BatchSpec.builder(target.name(), parts[1]).trigger("file:" + sourceName).build();
         try {
             ItemFileReader reader = ItemFileReader.open(file, format);
             return new Source(spec, target, reader, reader);
