@@ -7,6 +7,7 @@ import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.IdempotencyRecord;
 import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultColumn;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
@@ -294,10 +295,9 @@ public final class BatchEngine {
 
     /** An item's result document with its stored status (an item cancelled between chain stages keeps what it did); items without one show their id and status. */
     public static JsonNode resultJson(StoredItem item) {
-        if (item.resultJson() != null) {
-            ObjectNode doc = (ObjectNode) Json.read(item.resultJson());
-            doc.put("status", item.status());
-            return doc;
+        ItemResult stored = ResultColumn.read(item.index(), item.resultJson());
+        if (stored != null) {
+            return ResultDocument.of(stored.withStatus(ItemStatus.fromWire(item.status()), stored.error()));
         }
         ObjectNode node = Json.object();
         node.set("id", Json.read(item.idJson()));

@@ -252,7 +252,7 @@ public final class LlmItemRunner implements ItemProcedure {
                 default -> error;
             };
             return new ItemResult(item.index(), item.id(), itemStatus, answer == null ? null : answer.httpStatus(), attempts,
-                    durationMs, itemError, null, extra);
+                    durationMs, itemError, null, ItemResult.Details.fields(extra));
         }
     }
 
