@@ -101,7 +101,7 @@ public final class BatchEngine {
                         item.params() == null ? null : item.params().toString(), ItemStatus.PENDING.wire(), null);
             }
         }, idempotency);
-        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, null, settings.breakerMinFinished());
+        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, settings.breakerMinFinished());
         if (start) {
             launch(run);
         }
@@ -158,8 +158,14 @@ public final class BatchEngine {
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
                 Instant.ofEpochMilli(record.createdAt()),
                 record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
-                new BatchRun.Resume(counts, phase, reason, store.lastFinishSeq(record.id())), record.extra(),
+                new BatchRun.Resume(counts, phase, reason, store.lastFinishSeq(record.id()), summarizedStages(record)),
                 settings.breakerMinFinished());
+    }
+
+    /** The stage tallies a chain's summary held when it entered its rollback, or null. */
+    private static List<StageTallies.Count> summarizedStages(BatchRecord record) {
+        JsonNode stages = record.extra() == null ? null : record.extra().get("stages");
+        return stages == null ? null : StageTallies.counts(stages);
     }
 
     public Optional<BatchRun> live(String id) {

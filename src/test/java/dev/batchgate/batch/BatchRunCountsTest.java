@@ -66,6 +66,6 @@ class BatchRunCountsTest {
                 Duration.ofMillis(1), Map.of(), Map.of());
         Target target = new TargetRegistry(Map.of("svc", config)).find("svc").orElseThrow();
         BatchSpec spec = BatchSpec.builder("svc", "start").trigger("test").build();
-        return new BatchRun("b-counts", spec, target, total, Instant.now(), null, BatchRun.Resume.NEW, null, 10);
+        return new BatchRun("b-counts", spec, target, total, Instant.now(), null, BatchRun.Resume.NEW, 10);
     }
 }

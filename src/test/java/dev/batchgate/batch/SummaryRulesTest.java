@@ -67,7 +67,7 @@ class SummaryRulesTest {
         Target target = new TargetRegistry(Map.of("svc", config)).find("svc").orElseThrow();
         BatchSpec spec = BatchSpec.builder("svc", "start").failFast(failFast).maxFailurePercent(maxFailurePercent).trigger("test")
                 .build();
-        return new BatchRun("b-test", spec, target, 10, Instant.now(), null, BatchRun.Resume.NEW, null, 10);
+        return new BatchRun("b-test", spec, target, 10, Instant.now(), null, BatchRun.Resume.NEW, 10);
     }
 
     private static ItemResult result(ItemStatus status) {
