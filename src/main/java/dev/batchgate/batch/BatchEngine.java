@@ -7,6 +7,7 @@ import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.IdempotencyRecord;
 import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultColumn;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetRegistry;
@@ -85,7 +86,7 @@ public final class BatchEngine {
                 return ItemRows.pending(items.next());
             }
         }, idempotency);
-        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, null, settings.breakerMinFinished());
+        BatchRun run = new BatchRun(id, spec, target, total, now, null, BatchRun.Resume.NEW, settings.breakerMinFinished());
         if (start) {
             launch(run);
         }
@@ -142,8 +143,14 @@ public final class BatchEngine {
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
                 Instant.ofEpochMilli(record.createdAt()),
                 record.startedAt() == null ? null : Instant.ofEpochMilli(record.startedAt()),
-                new BatchRun.Resume(counts, phase, reason, store.lastFinishSeq(record.id())), record.extra(),
+                new BatchRun.Resume(counts, phase, reason, store.lastFinishSeq(record.id()), summarizedStages(record)),
                 settings.breakerMinFinished());
+    }
+
+    /** The stage tallies a chain's summary held when it entered its rollback, or null. */
+    private static List<StageTallies.Count> summarizedStages(BatchRecord record) {
+        JsonNode stages = record.extra() == null ? null : record.extra().get("stages");
+        return stages == null ? null : StageTallies.counts(stages);
     }
 
     public Optional<BatchRun> live(String id) {
@@ -253,9 +260,8 @@ public final class BatchEngine {
             }
             renumbered.add(new BatchItem(renumbered.size(), item.id(), merged));
         }
-        BatchSpec spec = new BatchSpec(old.target(), old.operations(), old.stages(), BatchSpec.Mode.ASYNC, old.concurrency(),
-                params == null ? old.params() : params, old.failFast(), old.maxFailurePercent(), old.transaction(), false,
-                old.deadline(), "retry:" + id, id, old.metadata());
+        BatchSpec spec = old.toBuilder().mode(BatchSpec.Mode.ASYNC).params(params == null ? old.params() : params).dryRun(false)
+                .trigger("retry:" + id).retryOf(id).build();
         return submit(spec, renumbered.iterator(), renumbered.size(), idempotency, true);
     }
 
@@ -279,10 +285,9 @@ public final class BatchEngine {
 
     /** An item's result document with its stored status (an item cancelled between chain stages keeps what it did); items without one show their id and status. */
     public static JsonNode resultJson(StoredItem item) {
-        if (item.resultJson() != null) {
-            ObjectNode doc = (ObjectNode) Json.read(item.resultJson());
-            doc.put("status", item.status());
-            return doc;
+        ItemResult stored = ResultColumn.read(item.index(), item.resultJson());
+        if (stored != null) {
+            return ResultDocument.of(stored.withStatus(ItemStatus.fromWire(item.status()), stored.error()));
         }
         ObjectNode node = Json.object();
         node.set("id", Json.read(item.idJson()));

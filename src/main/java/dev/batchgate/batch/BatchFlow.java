@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultColumn;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.store.StoredItem;
 import java.time.Instant;
@@ -102,7 +103,7 @@ public final class BatchFlow {
         run.beginPhase(rollback);
         int[] tally = new int[3];
         scan(run.id(), ROLLBACK_SCAN, row -> {
-            RollbackPlanner.Decision decision = decide(run, row);
+            RollbackPlanner.Decision decision = decide(run, row.status(), ResultColumn.read(row.index(), row.resultJson()));
             switch (decision.kind()) {
                 case UNDO -> tally[0]++;
                 case ALREADY_UNDONE -> tally[1]++;
@@ -168,19 +169,18 @@ public final class BatchFlow {
 
     private static WorkItem workItem(BatchRun run, PhasePlan.Phase phase, StoredItem row) {
         BatchItem item = ItemRows.item(row);
-        ObjectNode previous = row.resultJson() == null ? null : (ObjectNode) Json.read(row.resultJson());
+        ItemResult previous = ResultColumn.read(row.index(), row.resultJson());
         if (phase.kind() != PhasePlan.Kind.ROLLBACK) {
             return WorkItem.pending(item, previous);
         }
-        RollbackPlanner.Decision decision = decide(run, row);
+        RollbackPlanner.Decision decision = decide(run, row.status(), previous);
         return decision.kind() == RollbackPlanner.Kind.UNDO
                 ? new WorkItem(item, ItemStatus.fromWire(row.status()), previous, decision.undo()) : null;
     }
 
-    private static RollbackPlanner.Decision decide(BatchRun run, StoredItem row) {
+    private static RollbackPlanner.Decision decide(BatchRun run, String status, ItemResult stored) {
         List<String> operations = run.plan().stage(0).operations();
-        return RollbackPlanner.decide(ItemStatus.fromWire(row.status()),
-                row.resultJson() == null ? null : Json.read(row.resultJson()),
+        return RollbackPlanner.decide(ItemStatus.fromWire(status), stored,
                 run.plan().isChain() || operations.size() != 1 ? null : operations.get(0));
     }
 

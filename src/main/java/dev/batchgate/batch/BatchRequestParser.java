@@ -55,9 +55,11 @@ public final class BatchRequestParser {
         Double maxFailurePercent = percent(body.get("maxFailurePercent"), errors);
         Duration deadline = RequestFields.deadline(body.get("deadline"), errors);
         boolean transaction = bool(body, "transaction", errors);
-        BatchSpec spec = new BatchSpec(target == null ? textOrNull(body.get("target")) : target.name(), operations, stages,
-                mode, concurrency, params, bool(body, "failFast", errors) || transaction, maxFailurePercent, transaction,
-                bool(body, "dryRun", errors), deadline, trigger, null, object(body, "metadata", errors));
+        BatchSpec spec = BatchSpec.builder(target == null ? textOrNull(body.get("target")) : target.name())
+                .operations(operations).stages(stages).mode(mode).concurrency(concurrency).params(params)
+                .failFast(bool(body, "failFast", errors) || transaction).maxFailurePercent(maxFailurePercent)
+                .transaction(transaction).dryRun(bool(body, "dryRun", errors)).deadline(deadline).trigger(trigger)
+                .metadata(object(body, "metadata", errors)).build();
         if (transaction && target != null) {
             rollbacksFor(target, body, operations, stages, errors);
         }

@@ -1,6 +1,5 @@
 package dev.batchgate.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
 import dev.batchgate.ratelimit.RateLimiter;
@@ -15,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class BatchRun {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final List<Consumer<ProgressEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final ObjectNode extra;
+    private final AtomicReference<SummarySection> facadeSection = new AtomicReference<>();
     private final int breakerMinFinished;
     private final PhasePlan plan;
     private final StageTallies stages;
@@ -71,10 +72,12 @@ public final class BatchRun {
 
     /**
      * Where a batch read back from the job store stands: its item counts by status and stage, its phase and
-     * stop reason, and the last place in its finish order a stored result holds.
+     * stop reason, the last place in its finish order a stored result holds, and the stage tallies a chain's
+     * summary held when it entered its rollback (null when it has not).
      */
-    record Resume(List<StageTallies.Count> counts, String phase, StopReason reason, int lastFinishSeq) {
-        static final Resume NEW = new Resume(List.of(), null, null, 0);
+    record Resume(List<StageTallies.Count> counts, String phase, StopReason reason, int lastFinishSeq,
+                  List<StageTallies.Count> summarizedStages) {
+        static final Resume NEW = new Resume(List.of(), null, null, 0, null);
     }
 
     /** The rollback section of the summary: items whose changes were undone, or could not be. */
@@ -102,7 +105,7 @@ public final class BatchRun {
     }
 
     BatchRun(String id, BatchSpec spec, Target target, int total, Instant createdAt, Instant startedAt, Resume resume,
-             ObjectNode extra, int breakerMinFinished) {
+             int breakerMinFinished) {
         this.breakerMinFinished = breakerMinFinished;
         this.id = id;
         this.spec = spec;
@@ -110,16 +113,14 @@ public final class BatchRun {
         this.total = total;
         this.createdAt = createdAt;
         this.startedAt = startedAt;
-        this.extra = extra == null ? Json.object() : extra;
         this.plan = PhasePlan.of(spec, target.config());
         this.resumePhase = resume.phase();
         this.finishSeqs = new AtomicInteger(resume.lastFinishSeq());
         this.publishedSeq = resume.lastFinishSeq();
         this.control = new PhaseControl(this::effectiveConcurrency);
         List<String> labels = plan.stages().stream().map(s -> String.join("+", s.operations())).toList();
-        JsonNode storedStages = this.extra.get("stages");
-        this.stages = "rollback".equals(resume.phase()) && storedStages != null
-                ? StageTallies.fromJson(labels, storedStages) : StageTallies.fromStore(labels, resume.counts());
+        this.stages = "rollback".equals(resume.phase()) && resume.summarizedStages() != null
+                ? StageTallies.summarized(labels, resume.summarizedStages()) : StageTallies.fromStore(labels, resume.counts());
         if ("rollback".equals(resume.phase()) && resume.reason() != null) {
             this.stopReason = resume.reason();
         }
@@ -196,16 +197,26 @@ public final class BatchRun {
         return stages;
     }
 
-    /** Summary sections that phases add (rollback, stages, facade totals); guard with synchronized. */
-    public ObjectNode extra() {
-        return extra;
+    /** The section a facade adds to this batch's summary, or null while it has none. */
+    public <S extends SummarySection> S section(Class<S> type) {
+        SummarySection section = facadeSection.get();
+        return type.isInstance(section) ? type.cast(section) : null;
     }
 
-    /** {@code extra} with the live {@code stages} (chains) and {@code rollback} (transactions that rolled back) sections. */
+    /** Replaces the facade's section by {@code update} of it (given null the first time); {@code update} may run more than once. */
+    public <S extends SummarySection> void updateSection(Class<S> type, UnaryOperator<S> update) {
+        facadeSection.updateAndGet(section -> update.apply(type.isInstance(section) ? type.cast(section) : null));
+    }
+
+    /**
+     * The sections this run adds to its summary, as JSON for the summary and the job store: a facade's, the
+     * live {@code stages} (chains) and {@code rollback} (transactions that rolled back).
+     */
     public ObjectNode sections() {
-        ObjectNode sections;
-        synchronized (extra) {
-            sections = extra.deepCopy();
+        ObjectNode sections = Json.object();
+        SummarySection added = facadeSection.get();
+        if (added != null) {
+            sections.set(added.field(), added.toJson());
         }
         if (plan.isChain()) {
             sections.set("stages", stages.toJson());

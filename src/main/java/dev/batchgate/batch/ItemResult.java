@@ -2,12 +2,12 @@ package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.json.Json;
 import java.util.List;
 
 /**
- * The outcome of one item. {@code extra} holds what some batches add (composite {@code steps},
- * {@code actMs}/{@code settleMs} of awaits, facade fields) and is merged into the item's JSON.
+ * The outcome of one item; {@code details} holds what some items add (an await's timings, the check
+ * that stopped it, the steps of a composite or chain, its rollback, a facade's own fields). The JSON of
+ * the job store's result column is {@code dev.batchgate.store.ResultColumn}'s, the API's {@link ResultDocument}'s.
  */
 public record ItemResult(
         int index,
@@ -18,44 +18,55 @@ public record ItemResult(
         long durationMs,
         String error,
         JsonNode response,
-        ObjectNode extra) {
+        Details details) {
+
+    public ItemResult {
+        details = details == null ? Details.NONE : details;
+    }
+
+    /**
+     * @param await    the timings of a single awaited operation, or null
+     * @param check    the operation whose check ended the item in a transaction's checks phase, or null
+     * @param steps    what each operation of a composite or chain did, or null for a single operation
+     * @param fields   a facade's own fields (an LLM answer, a Coolify deployment), shown as they are, or null
+     * @param rollback what the rollback of the item's changes did, or null when it was not rolled back
+     */
+    public record Details(AwaitTiming await, String check, List<StepRecord> steps, ObjectNode fields,
+                          List<StepRecord> rollback) {
+
+        public static final Details NONE = new Details(null, null, null, null, null);
+
+        public static Details fields(ObjectNode fields) {
+            return fields == null ? NONE : new Details(null, null, null, fields, null);
+        }
+
+        static Details awaited(AwaitTiming await) {
+            return await == null ? NONE : new Details(await, null, null, null, null);
+        }
+
+        static Details checked(String operation) {
+            return new Details(null, operation, null, null, null);
+        }
+
+        static Details steps(List<StepRecord> steps) {
+            return new Details(null, null, List.copyOf(steps), null, null);
+        }
+
+        Details withRollback(List<StepRecord> record) {
+            return new Details(await, check, steps, fields, List.copyOf(record));
+        }
+    }
 
     public static ItemResult cancelled(BatchItem item) {
         return new ItemResult(item.index(), item.id(), ItemStatus.CANCELLED, null, 0, 0, null, null, null);
     }
 
-    /** A result document read back (a rollback builds on it): the known fields, everything else kept in {@code extra}. */
-    public static ItemResult fromJson(int index, JsonNode id, ObjectNode doc) {
-        ObjectNode extra = doc.deepCopy();
-        extra.remove(List.of("id", "status", "httpStatus", "attempts", "durationMs", "error", "response"));
-        return new ItemResult(index, id, ItemStatus.fromWire(doc.path("status").asText()),
-                doc.hasNonNull("httpStatus") ? doc.get("httpStatus").asInt() : null, doc.path("attempts").asInt(),
-                doc.path("durationMs").asLong(), doc.hasNonNull("error") ? doc.get("error").asText() : null,
-                doc.get("response"), extra.isEmpty() ? null : extra);
-    }
-
     public ItemResult withStatus(ItemStatus newStatus, String newError) {
-        return new ItemResult(index, id, newStatus, httpStatus, attempts, durationMs, newError, response, extra);
+        return new ItemResult(index, id, newStatus, httpStatus, attempts, durationMs, newError, response, details);
     }
 
-    public ObjectNode toJson() {
-        ObjectNode node = Json.object();
-        node.set("id", id);
-        node.put("status", status.wire());
-        if (httpStatus != null) {
-            node.put("httpStatus", httpStatus);
-        }
-        node.put("attempts", attempts);
-        node.put("durationMs", durationMs);
-        if (error != null) {
-            node.put("error", error);
-        }
-        if (response != null) {
-            node.set("response", response);
-        }
-        if (extra != null) {
-            node.setAll(extra);
-        }
-        return node;
+    ItemResult withRollback(ItemStatus newStatus, String newError, List<StepRecord> record) {
+        return new ItemResult(index, id, newStatus, httpStatus, attempts, durationMs, newError, response,
+                details.withRollback(record));
     }
 }

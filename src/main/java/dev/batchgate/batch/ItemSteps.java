@@ -2,6 +2,7 @@ package dev.batchgate.batch;
 
 import dev.batchgate.security.SecretMasker;
 import dev.batchgate.store.JobStore;
+import dev.batchgate.store.ResultColumn;
 import dev.batchgate.store.ResultWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,7 +107,7 @@ public final class ItemSteps {
         int stage = phase.stageAfter(result.status());
         ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
         // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
-        String json = SecretMasker.mask(stored.toJson().toString());
+        String json = SecretMasker.mask(ResultColumn.write(stored));
         return new JobStore.ResultRow(run.id(), result.index(), after.wire(), json, stage == phase.stage() ? null : stage,
                 run.nextFinishSeq());
     }

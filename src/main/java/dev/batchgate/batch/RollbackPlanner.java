@@ -1,6 +1,5 @@
 package dev.batchgate.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,34 +23,33 @@ public final class RollbackPlanner {
 
     /**
      * @param status           the item's stored status
-     * @param result           its stored result document, or null
+     * @param result           its stored result, or null
      * @param singleOperation  the operation of a batch whose results carry no {@code steps}
      */
-    public static Decision decide(ItemStatus status, JsonNode result, String singleOperation) {
+    public static Decision decide(ItemStatus status, ItemResult result, String singleOperation) {
         if (status == ItemStatus.ROLLED_BACK) {
             return new Decision(Kind.ALREADY_UNDONE, List.of());
         }
         if (status == ItemStatus.ROLLBACK_FAILED) {
             return new Decision(Kind.ALREADY_FAILED, List.of());
         }
-        if (result != null && result.has("rollback")) {
-            boolean failed = false;
-            for (JsonNode step : result.get("rollback")) {
-                failed |= !ItemStatus.SUCCEEDED.wire().equals(step.path("status").asText());
-            }
+        ItemResult.Details details = result == null ? ItemResult.Details.NONE : result.details();
+        if (details.rollback() != null) {
+            boolean failed = details.rollback().stream().anyMatch(step -> step.status() != ItemStatus.SUCCEEDED);
             return new Decision(failed ? Kind.ALREADY_FAILED : Kind.ALREADY_UNDONE, List.of());
         }
         if (status != ItemStatus.SUCCEEDED && status != ItemStatus.FAILED && status != ItemStatus.CANCELLED) {
             return new Decision(Kind.NOTHING, List.of());
         }
         List<String> applied = new ArrayList<>();
-        if (result != null && result.has("steps")) {
-            for (JsonNode step : result.get("steps")) {
-                if (wasApplied(step.path("status").asText(), step)) {
-                    applied.add(step.path("operation").asText());
+        if (details.steps() != null) {
+            for (StepRecord step : details.steps()) {
+                if (step.applied()) {
+                    applied.add(step.operation());
                 }
             }
-        } else if (singleOperation != null && wasApplied(status.wire(), result)) {
+        } else if (singleOperation != null && (status == ItemStatus.SUCCEEDED || details.await() != null)) {
+            // the call went through: it succeeded, or only its await did not
             applied.add(singleOperation);
         }
         Collections.reverse(applied);
@@ -64,10 +62,5 @@ public final class RollbackPlanner {
             return ItemStatus.ROLLBACK_FAILED;
         }
         return before == ItemStatus.FAILED ? ItemStatus.FAILED : ItemStatus.ROLLED_BACK;
-    }
-
-    /** The call went through: the step succeeded, or its call did and only the await did not ({@code actMs} is set). */
-    private static boolean wasApplied(String status, JsonNode node) {
-        return ItemStatus.SUCCEEDED.wire().equals(status) || (node != null && node.has("actMs"));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -47,15 +48,22 @@ public final class StageTallies {
         return tallies;
     }
 
-    /** The tallies as a summary wrote them ({@code stages} of a stored extra section). */
-    public static StageTallies fromJson(List<String> labels, JsonNode stages) {
+    /** The tallies a summary showed ({@link #counts}), each count in its own stage. */
+    public static StageTallies summarized(List<String> labels, List<Count> counts) {
         StageTallies tallies = new StageTallies(labels);
-        for (int stage = 0; stage < labels.size() && stage < stages.size(); stage++) {
+        counts.forEach(c -> tallies.add(c.stage(), c.status(), c.count()));
+        return tallies;
+    }
+
+    /** The counts of a summary's {@code stages} section as {@link #toJson} wrote it (the job store keeps it for a rollback). */
+    public static List<Count> counts(JsonNode stages) {
+        List<Count> counts = new ArrayList<>();
+        for (int stage = 0; stage < stages.size(); stage++) {
             for (ItemStatus status : COUNTED) {
-                tallies.add(stage, status, stages.get(stage).path(status.wire()).asInt());
+                counts.add(new Count(status, stage, stages.get(stage).path(status.wire()).asInt()));
             }
         }
-        return tallies;
+        return counts;
     }
 
     /** Counts {@code n} items ending {@code status} at {@code stage}; statuses outside the tally are ignored. */

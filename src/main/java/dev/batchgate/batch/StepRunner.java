@@ -1,9 +1,6 @@
 package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.json.Json;
 import dev.batchgate.target.CallOutcome;
 import dev.batchgate.target.OperationConfig;
 import dev.batchgate.target.RequestTemplate;
@@ -35,36 +32,15 @@ final class StepRunner {
 
     /** One operation done on one item: checked, called, awaited; or undone, when {@code rollbackOf} is set. */
     record Step(String operation, String rollbackOf, ItemStatus status, Integer httpStatus, int attempts, long durationMs,
-                String error, JsonNode response, Long actMs, Long settleMs) {
+                String error, JsonNode response, AwaitTiming await) {
 
         boolean ended() {
             return status == ItemStatus.FAILED || status == ItemStatus.CANCELLED;
         }
 
-        ObjectNode toJson() {
-            ObjectNode step = Json.object();
-            step.put("operation", operation);
-            if (rollbackOf != null) {
-                step.put("rollbackOf", rollbackOf);
-            }
-            step.put("status", status.wire());
-            if (httpStatus != null) {
-                step.put("httpStatus", httpStatus);
-            }
-            step.put("attempts", attempts);
-            step.put("durationMs", durationMs);
-            if (error != null) {
-                step.put("error", error);
-            }
-            timings(step);
-            return step;
-        }
-
-        void timings(ObjectNode node) {
-            if (actMs != null) {
-                node.put("actMs", actMs);
-                node.put("settleMs", settleMs);
-            }
+        /** What the item keeps of the step: all but its answer. */
+        StepRecord record() {
+            return new StepRecord(operation, rollbackOf, status, httpStatus, attempts, durationMs, error, await);
         }
     }
 
@@ -82,7 +58,7 @@ final class StepRunner {
      * check says skip is left out and the next runs. A chain stage continues the item's earlier
      * {@code steps} ({@code previous}); a plain single operation reports flat, without steps.
      */
-    ItemResult stage(BatchRun run, BatchItem item, List<String> operations, ObjectNode previous) {
+    ItemResult stage(BatchRun run, BatchItem item, List<String> operations, ItemResult previous) {
         long start = System.nanoTime();
         boolean checkEach = !run.spec().transaction();
         List<Step> done = new ArrayList<>();
@@ -96,18 +72,20 @@ final class StepRunner {
         if (operations.size() == 1 && !run.plan().isChain()) {
             return flat(item, done.get(0));
         }
-        ArrayNode steps = Json.MAPPER.createArrayNode();
+        List<StepRecord> steps = new ArrayList<>();
         int attempts = 0;
         long durationMs = elapsedMs(start);
         if (previous != null) {
-            previous.path("steps").forEach(steps::add);
-            attempts += previous.path("attempts").asInt();
-            durationMs += previous.path("durationMs").asLong();
+            if (previous.details().steps() != null) {
+                steps.addAll(previous.details().steps());
+            }
+            attempts += previous.attempts();
+            durationMs += previous.durationMs();
         }
         Step decisive = null;
         Step lastCalled = null;
         for (Step step : done) {
-            steps.add(step.toJson());
+            steps.add(step.record());
             attempts += step.attempts();
             if (step.status() != ItemStatus.SKIPPED) {
                 lastCalled = step;
@@ -118,11 +96,9 @@ final class StepRunner {
         }
         ItemStatus status = decisive != null ? decisive.status() : lastCalled != null ? ItemStatus.SUCCEEDED : ItemStatus.SKIPPED;
         Step shown = decisive != null ? decisive : lastCalled != null ? lastCalled : done.get(0);
-        ObjectNode extra = Json.object();
-        extra.set("steps", steps);
         return new ItemResult(item.index(), item.id(), status, shown.httpStatus(), attempts, durationMs,
                 status == ItemStatus.SUCCEEDED ? null : shown.error(), status == ItemStatus.SUCCEEDED ? shown.response() : null,
-                extra);
+                ItemResult.Details.steps(steps));
     }
 
     /**
@@ -150,10 +126,8 @@ final class StepRunner {
                 case CANCELLED -> ItemStatus.CANCELLED;
             };
             if (status != null) {
-                ObjectNode extra = Json.object();
-                extra.put("check", operation);
                 return new ItemResult(item.index(), item.id(), status, check.httpStatus(), 0, elapsedMs(start), check.message(),
-                        check.response(), extra);
+                        check.response(), ItemResult.Details.checked(operation));
             }
         }
         return new ItemResult(item.index(), item.id(), ItemStatus.SUCCEEDED, null, 0, elapsedMs(start), null, null, null);
@@ -165,26 +139,24 @@ final class StepRunner {
      * worse). A rollback cut by a shutdown leaves the item as it was, to be rolled back on resume.
      */
     ItemResult rollback(BatchRun run, WorkItem work) {
-        ObjectNode doc = work.previous() == null ? Json.object() : work.previous().deepCopy();
-        ArrayNode record = Json.MAPPER.createArrayNode();
+        BatchItem item = work.item();
+        ItemResult before = work.previous() != null ? work.previous()
+                : new ItemResult(item.index(), item.id(), work.from(), null, 0, 0, null, null, null);
+        List<StepRecord> record = new ArrayList<>();
         String error = null;
         for (String operation : work.undo()) {
-            Step step = undo(run, work.item(), operation);
+            Step step = undo(run, item, operation);
             if (step.status() == ItemStatus.CANCELLED) {
-                return ItemResult.fromJson(work.item().index(), work.item().id(), withStatus(doc, work.from()));
+                return before.withStatus(work.from(), before.error());
             }
-            record.add(step.toJson());
+            record.add(step.record());
             if (step.status() != ItemStatus.SUCCEEDED) {
                 error = "rollback " + step.operation() + " of " + operation + " failed: " + step.error();
                 break;
             }
         }
-        doc.set("rollback", record);
         ItemStatus status = RollbackPlanner.statusAfter(work.from(), error == null);
-        if (error != null) {
-            doc.put("error", error);
-        }
-        return ItemResult.fromJson(work.item().index(), work.item().id(), withStatus(doc, status));
+        return before.withRollback(status, error != null ? error : before.error(), record);
     }
 
     private Step perform(BatchRun run, BatchItem item, String operation, boolean checkFirst) {
@@ -201,7 +173,7 @@ final class StepRunner {
             };
             if (status != null) {
                 return new Step(operation, null, status, check.httpStatus(), 0, elapsedMs(start), check.message(),
-                        check.response(), null, null);
+                        check.response(), null);
             }
         }
         return act(run, item, op, ItemRunner.resolve(run.id(), target, op, item, false), null, start);
@@ -214,7 +186,7 @@ final class StepRunner {
         OperationConfig rollback = undone == null || undone.rollback() == null ? null : target.operation(undone.rollback());
         if (rollback == null) {
             return new Step(operation, operation, ItemStatus.FAILED, null, 0, 0,
-                    "operation '" + operation + "' has no rollback configured any more", null, null, null);
+                    "operation '" + operation + "' has no rollback configured any more", null, null);
         }
         ResolvedRequest request = ItemRunner.resolve(run.id(), target, rollback, item, false);
         if (rollback.isChanging()) {
@@ -236,14 +208,14 @@ final class StepRunner {
         Settle settle = await(run, item, op);
         long settleMs = elapsedMs(start);
         return new Step(op.name(), rollbackOf, settle.status(), call.outcome().httpStatus(), call.attempts(), settleMs,
-                settle.error(), settle.response() != null ? settle.response() : call.outcome().body(), actMs, settleMs);
+                settle.error(), settle.response() != null ? settle.response() : call.outcome().body(), new AwaitTiming(actMs, settleMs));
     }
 
     /** A step that ends with its call (no await, or a call that did not succeed). */
     private static Step called(OperationConfig op, String rollbackOf, ItemRunner.Attempts call, long start) {
         return new Step(op.name(), rollbackOf, call.status(), call.outcome() == null ? null : call.outcome().httpStatus(),
                 call.attempts(), elapsedMs(start), call.error(),
-                call.status() == ItemStatus.SUCCEEDED ? call.outcome().body() : null, null, null);
+                call.status() == ItemStatus.SUCCEEDED ? call.outcome().body() : null, null);
     }
 
     /**
@@ -318,18 +290,9 @@ final class StepRunner {
     }
 
     private static ItemResult flat(BatchItem item, Step step) {
-        ObjectNode extra = null;
-        if (step.actMs() != null) {
-            extra = Json.object();
-            step.timings(extra);
-        }
         return new ItemResult(item.index(), item.id(), step.status(), step.httpStatus(), step.attempts(), step.durationMs(),
-                step.error(), step.status() == ItemStatus.SUCCEEDED ? step.response() : null, extra);
-    }
-
-    private static ObjectNode withStatus(ObjectNode doc, ItemStatus status) {
-        doc.put("status", status.wire());
-        return doc;
+                step.error(), step.status() == ItemStatus.SUCCEEDED ? step.response() : null,
+                ItemResult.Details.awaited(step.await()));
     }
 
     static String describe(Duration d) {

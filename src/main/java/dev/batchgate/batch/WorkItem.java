@@ -1,6 +1,5 @@
 package dev.batchgate.batch;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -8,9 +7,9 @@ import java.util.List;
  * the phase builds on it (the earlier stages of a chain, the calls a rollback undoes), and for a
  * rollback the operations to undo, last first.
  */
-public record WorkItem(BatchItem item, ItemStatus from, ObjectNode previous, List<String> undo) {
+public record WorkItem(BatchItem item, ItemStatus from, ItemResult previous, List<String> undo) {
 
-    public static WorkItem pending(BatchItem item, ObjectNode previous) {
+    public static WorkItem pending(BatchItem item, ItemResult previous) {
         return new WorkItem(item, ItemStatus.PENDING, previous, List.of());
     }
 }

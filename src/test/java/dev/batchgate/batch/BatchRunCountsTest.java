@@ -65,8 +65,7 @@ class BatchRunCountsTest {
         TargetConfig config = new TargetConfig("svc", "http://127.0.0.1:1", null, 10, Duration.ofSeconds(1), 0,
                 Duration.ofMillis(1), Map.of(), Map.of());
         Target target = new TargetRegistry(Map.of("svc", config)).find("svc").orElseThrow();
-        BatchSpec spec = new BatchSpec("svc", List.of("start"), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
-                false, false, null, "test", null, null);
-        return new BatchRun("b-counts", spec, target, total, Instant.now(), null, BatchRun.Resume.NEW, null, 10);
+        BatchSpec spec = BatchSpec.builder("svc", "start").trigger("test").build();
+        return new BatchRun("b-counts", spec, target, total, Instant.now(), null, BatchRun.Resume.NEW, 10);
     }
 }

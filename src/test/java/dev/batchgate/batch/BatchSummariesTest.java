@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.store.BatchRecord;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BatchSummariesTest {
@@ -12,8 +11,7 @@ class BatchSummariesTest {
     @Test
     void should_count_only_items_that_ran_in_the_rate_when_the_rest_were_cancelled() {
         // 72 items ran in 10 s, then 128 were cancelled at once: 432 a minute, not 1,200
-        BatchSpec spec = new BatchSpec("svc", List.of("stop"), List.of(), BatchSpec.Mode.ASYNC, null, null, true, null,
-                false, false, null, "http", null, null);
+        BatchSpec spec = BatchSpec.builder("svc", "stop").failFast(true).trigger("http").build();
         BatchRecord record = new BatchRecord("b-1", "svc", "stop", BatchRequestParser.specJson(spec), "failed", "fail_fast",
                 200, new BatchRecord.Counts(71, 1, 0, 128, 0, 0), "http", null, 0, 1_000L, 11_000L, null);
 

@@ -23,8 +23,8 @@ class PhasePlanTest {
             "batchgate.targets.t.operations.stop.rollback", "start")).get("t");
 
     static BatchSpec spec(List<String> operations, List<BatchSpec.Stage> stages, boolean transaction) {
-        return new BatchSpec("t", operations, stages, BatchSpec.Mode.ASYNC, null, null, transaction, null, transaction, false,
-                null, "test", null, null);
+        return BatchSpec.builder("t").operations(operations).stages(stages).failFast(transaction).transaction(transaction)
+                .trigger("test").build();
     }
 
     @Test

@@ -44,8 +44,7 @@ class PhaseResumeTest {
 
     @Test
     void should_undo_only_what_is_left_when_a_transaction_resumes_in_its_rollback() {
-        BatchSpec spec = new BatchSpec("svc", List.of("start"), List.of(), BatchSpec.Mode.ASYNC, 1, null, true, null, true,
-                false, null, "http", null, null);
+        BatchSpec spec = BatchSpec.builder("svc", "start").concurrency(1).failFast(true).transaction(true).trigger("http").build();
         try (JobStore store = store()) {
             create(store, "b-rollback", spec, 4);
             store.saveResults(List.of(
@@ -72,8 +71,8 @@ class PhaseResumeTest {
 
     @Test
     void should_run_only_the_stage_each_item_is_at_when_a_chain_resumes() {
-        BatchSpec spec = new BatchSpec("svc", List.of(), List.of(new BatchSpec.Stage("stop", false), new BatchSpec.Stage("start", false)),
-                BatchSpec.Mode.ASYNC, null, null, false, null, false, false, null, "http", null, null);
+        BatchSpec spec = BatchSpec.builder("svc")
+                .stages(List.of(new BatchSpec.Stage("stop", false), new BatchSpec.Stage("start", false))).trigger("http").build();
         try (JobStore store = store()) {
             create(store, "b-chain", spec, 3);
             String stopped = "{\"id\":\"i-%d\",\"status\":\"pending\",\"attempts\":1,\"durationMs\":5,"

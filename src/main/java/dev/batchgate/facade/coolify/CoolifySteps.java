@@ -259,7 +259,7 @@ final class CoolifySteps {
         ItemResult finish(ItemStatus status, String error) {
             return new ItemResult(item.index(), item.id(), status, httpStatus, attempts,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), EnvValueVault.redact(error, secrets),
-                    null, fields.isEmpty() ? null : fields);
+                    null, ItemResult.Details.fields(fields.isEmpty() ? null : fields));
         }
     }
 }

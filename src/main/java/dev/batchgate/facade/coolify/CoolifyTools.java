@@ -132,8 +132,8 @@ public final class CoolifyTools {
             RequestFields.configuredOperation(target, operation,
                     "batchgate.targets." + target.name() + ".operations." + operation);
         }
-        BatchSpec spec = new BatchSpec(target.name(), List.of(tool.toolName()), List.of(), BatchSpec.Mode.ASYNC, concurrency,
-                params, false, null, false, false, null, trigger, null, null);
+        BatchSpec spec = BatchSpec.builder(target.name(), tool.toolName()).concurrency(concurrency).params(params)
+                .trigger(trigger).build();
         try {
             LiveBatch run = batches.submit(spec, items);
             forgetValuesWhenDone(run, valuesReference);

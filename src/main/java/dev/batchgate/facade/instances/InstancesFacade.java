@@ -93,8 +93,7 @@ public final class InstancesFacade {
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors);
         }
-        BatchSpec spec = new BatchSpec(targetName, List.of(operation), List.of(), BatchSpec.Mode.SYNC, null, null, false,
-                null, false, false, null, "facade:instances", null, null);
+        BatchSpec spec = BatchSpec.builder(targetName, operation).mode(BatchSpec.Mode.SYNC).trigger("facade:instances").build();
         return batches.submit(spec, items);
     }
 

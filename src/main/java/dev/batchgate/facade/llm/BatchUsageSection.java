@@ -1,67 +1,82 @@
 package dev.batchgate.facade.llm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.SummarySection;
 import dev.batchgate.json.Json;
 import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code llm} section an LLM batch's summary adds: calls, total tokens, cost, and per model how
- * many calls succeeded, were refused for quota, or failed.
+ * many calls succeeded, were refused for quota, or failed. Immutable: each call makes a new one.
+ *
+ * @param models by model, in the order they were first called
  */
-public final class BatchUsageSection {
+public record BatchUsageSection(long calls, long inputTokens, long outputTokens, BigDecimal costUsd,
+                                Map<String, ModelCalls> models) implements SummarySection {
 
     public static final String FIELD = "llm";
 
-    private BatchUsageSection() {
+    /** One model's calls by how they ended. */
+    public record ModelCalls(long calls, long succeeded, long rateLimited, long failed) {
+
+        static final ModelCalls NONE = new ModelCalls(0, 0, 0, 0);
+
+        ModelCalls add(String status, long n) {
+            return switch (status) {
+                case UsageRow.SUCCEEDED -> new ModelCalls(calls + n, succeeded + n, rateLimited, failed);
+                case UsageRow.RATE_LIMITED -> new ModelCalls(calls + n, succeeded, rateLimited + n, failed);
+                default -> new ModelCalls(calls + n, succeeded, rateLimited, failed + n);
+            };
+        }
     }
 
-    public static ObjectNode empty() {
-        ObjectNode section = Json.object();
-        section.put("calls", 0);
-        ObjectNode tokens = section.putObject("tokens");
-        tokens.put("input", 0);
-        tokens.put("output", 0);
-        tokens.put("total", 0);
-        section.put("costUsd", BigDecimal.ZERO);
-        section.putObject("models");
-        return section;
+    public static BatchUsageSection empty() {
+        return new BatchUsageSection(0, 0, 0, BigDecimal.ZERO, Map.of());
     }
 
     /** The section of a batch from its usage rows (a batch resumed after a restart continues from it). */
-    public static ObjectNode of(List<UsageStore.ModelUsage> rows) {
-        ObjectNode section = empty();
+    public static BatchUsageSection of(List<UsageStore.ModelUsage> rows) {
+        BatchUsageSection section = empty();
         for (UsageStore.ModelUsage row : rows) {
-            add(section, row.model(), row.status(), row.calls(), row.inputTokens(), row.outputTokens(), row.costUsd());
+            section = section.add(row.model(), row.status(), row.calls(), row.inputTokens(), row.outputTokens(), row.costUsd());
         }
         return section;
     }
 
-    /** Counts {@code calls} calls of {@code model} that ended {@code status} (a {@link UsageRow} status). */
-    public static void add(ObjectNode section, String model, String status, long calls, long inputTokens, long outputTokens,
-                           BigDecimal costUsd) {
-        section.put("calls", section.path("calls").asLong() + calls);
-        ObjectNode tokens = (ObjectNode) section.get("tokens");
-        tokens.put("input", tokens.path("input").asLong() + inputTokens);
-        tokens.put("output", tokens.path("output").asLong() + outputTokens);
-        tokens.put("total", tokens.path("input").asLong() + tokens.path("output").asLong());
-        section.put("costUsd", section.path("costUsd").decimalValue().add(costUsd).stripTrailingZeros());
-        ObjectNode models = (ObjectNode) section.get("models");
-        ObjectNode counts = models.has(model) ? (ObjectNode) models.get(model) : newCounts(models.putObject(model));
-        String counter = switch (status) {
-            case UsageRow.SUCCEEDED -> "succeeded";
-            case UsageRow.RATE_LIMITED -> "rateLimited";
-            default -> "failed";
-        };
-        counts.put("calls", counts.path("calls").asLong() + calls);
-        counts.put(counter, counts.path(counter).asLong() + calls);
+    /** Counts {@code n} calls of {@code model} that ended {@code status} (a {@link UsageRow} status). */
+    public BatchUsageSection add(String model, String status, long n, long addedInput, long addedOutput, BigDecimal addedCost) {
+        Map<String, ModelCalls> byModel = new LinkedHashMap<>(models);
+        byModel.put(model, byModel.getOrDefault(model, ModelCalls.NONE).add(status, n));
+        return new BatchUsageSection(calls + n, inputTokens + addedInput, outputTokens + addedOutput,
+                costUsd.add(addedCost).stripTrailingZeros(), Collections.unmodifiableMap(byModel));
     }
 
-    private static ObjectNode newCounts(ObjectNode counts) {
-        counts.put("calls", 0);
-        counts.put("succeeded", 0);
-        counts.put("rateLimited", 0);
-        counts.put("failed", 0);
-        return counts;
+    @Override
+    public String field() {
+        return FIELD;
+    }
+
+    @Override
+    public ObjectNode toJson() {
+        ObjectNode section = Json.object();
+        section.put("calls", calls);
+        ObjectNode tokens = section.putObject("tokens");
+        tokens.put("input", inputTokens);
+        tokens.put("output", outputTokens);
+        tokens.put("total", inputTokens + outputTokens);
+        section.put("costUsd", costUsd);
+        ObjectNode byModel = section.putObject("models");
+        models.forEach((model, counts) -> {
+            ObjectNode node = byModel.putObject(model);
+            node.put("calls", counts.calls());
+            node.put("succeeded", counts.succeeded());
+            node.put("rateLimited", counts.rateLimited());
+            node.put("failed", counts.failed());
+        });
+        return section;
     }
 }

@@ -179,30 +179,17 @@ public final class LlmItemRunner implements ItemProcedure {
         } catch (StoreException e) {
             LOG.warn("usage row of batch {} item {} (model {}) not stored: {}", run.id(), item.index(), calls.model, e.getMessage());
         }
-        ObjectNode extra = run.extra();
-        synchronized (extra) {
-            // a new section each time: a summary being written elsewhere may still hold the previous one
-            ObjectNode section = ((ObjectNode) extra.get(BatchUsageSection.FIELD)).deepCopy();
-            BatchUsageSection.add(section, calls.model, calls.status, 1, calls.answer.inputTokens(), calls.answer.outputTokens(),
-                    calls.lastCost);
-            extra.set(BatchUsageSection.FIELD, section);
-        }
+        run.updateSection(BatchUsageSection.class, section -> section.add(calls.model, calls.status, 1,
+                calls.answer.inputTokens(), calls.answer.outputTokens(), calls.lastCost));
     }
 
     /** The batch's {@code llm} summary section, built from its usage rows the first time (a resumed batch continues from them). */
     private void ensureSummarySection(BatchRun run) {
-        ObjectNode extra = run.extra();
-        synchronized (extra) {
-            if (extra.has(BatchUsageSection.FIELD)) {
-                return;
-            }
+        if (run.section(BatchUsageSection.class) != null) {
+            return;
         }
-        ObjectNode section = BatchUsageSection.of(usage.byModel(run.id()));
-        synchronized (extra) {
-            if (!extra.has(BatchUsageSection.FIELD)) {
-                extra.set(BatchUsageSection.FIELD, section);
-            }
-        }
+        BatchUsageSection section = BatchUsageSection.of(usage.byModel(run.id()));
+        run.updateSection(BatchUsageSection.class, current -> current != null ? current : section);
     }
 
     /** The calls made for one item so far: the last answer, and tokens and cost over all of them. */
@@ -252,7 +239,7 @@ public final class LlmItemRunner implements ItemProcedure {
                 default -> error;
             };
             return new ItemResult(item.index(), item.id(), itemStatus, answer == null ? null : answer.httpStatus(), attempts,
-                    durationMs, itemError, null, extra);
+                    durationMs, itemError, null, ItemResult.Details.fields(extra));
         }
     }
 

@@ -80,9 +80,9 @@ public final class LlmRequestParser {
         if (!errors.isEmpty()) {
             throw BadRequestException.of(errors.size() > MAX_DETAILS ? errors.subList(0, MAX_DETAILS) : errors);
         }
-        BatchSpec spec = new BatchSpec(target, List.of(operation.asText()), List.of(), mode,
-                concurrency != null ? concurrency : autoConcurrency.getAsInt(), params.isEmpty() ? null : params, false, null,
-                false, false, deadline, TRIGGER, null, metadata);
+        BatchSpec spec = BatchSpec.builder(target, operation.asText()).mode(mode)
+                .concurrency(concurrency != null ? concurrency : autoConcurrency.getAsInt()).params(params.isEmpty() ? null : params)
+                .deadline(deadline).trigger(TRIGGER).metadata(metadata).build();
         return new BatchRequestParser.Parsed(spec, items);
     }
 

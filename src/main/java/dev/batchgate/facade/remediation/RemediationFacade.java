@@ -45,8 +45,8 @@ public final class RemediationFacade {
     private void create(RoutingContext ctx) {
         vertx.executeBlocking(() -> {
             List<BatchItem> items = RemediationRequest.parse(RequestBodies.json(ctx, true), batches.maxItems());
-            BatchSpec spec = new BatchSpec(RemediationTarget.NAME, List.of(RemediationTarget.OPERATION), List.of(),
-                    BatchSpec.Mode.ASYNC, null, null, false, null, false, false, null, RemediationTarget.TRIGGER, null, null);
+            BatchSpec spec = BatchSpec.builder(RemediationTarget.NAME, RemediationTarget.OPERATION)
+                    .trigger(RemediationTarget.TRIGGER).build();
             LiveBatch run = batches.submit(spec, items);
             ObjectNode created = Json.object();
             created.put("job_id", run.id());

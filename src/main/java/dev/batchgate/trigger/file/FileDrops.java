@@ -197,8 +197,7 @@ public final class FileDrops {
         Target target = RequestFields.target(batches::target, parts[0], "target", "the folder inbox/" + parts[0] + "/");
         RequestFields.operation(target, parts[1], "operation", "the folder inbox/" + parts[0] + "/" + parts[1] + "/");
         BatchSpec spec = existingBatchId != null ? storedSpec(existingBatchId)
-                : new BatchSpec(target.name(), List.of(parts[1]), List.of(), BatchSpec.Mode.ASYNC, null, null, false, null,
-                        false, false, null, "file:" + sourceName, null, null);
+                : BatchSpec.builder(target.name(), parts[1]).trigger("file:" + sourceName).build();
         try {
             ItemFileReader reader = ItemFileReader.open(file, format);
             return new Source(spec, target, reader, reader);

@@ -93,8 +93,7 @@ public final class Schedules {
     private LiveBatch start(ScheduleConfig config) {
         Target target = checkTarget(config);
         List<BatchItem> items = config.items() != null ? fromList(config.items()) : fromFile(config);
-        BatchSpec spec = new BatchSpec(target.name(), List.of(config.operation()), List.of(), BatchSpec.Mode.ASYNC, null, null,
-                false, null, false, false, null, "schedule:" + config.name(), null, null);
+        BatchSpec spec = BatchSpec.builder(target.name(), config.operation()).trigger("schedule:" + config.name()).build();
         List<BadRequestException.FieldError> errors = new ArrayList<>();
         BatchRequestParser.checkTemplates(target, spec, items, errors);
         if (!errors.isEmpty()) {

@@ -119,8 +119,7 @@ class CoolifyEnvVarSecretsTest {
         params.putArray(CoolifySteps.ENV_VAR_NAMES).add("API_KEY");
         params.put(CoolifySteps.ENV_VALUES_REF, UUID.randomUUID().toString());
         params.put(CoolifySteps.RESTART_AFTER_UPDATE, false);
-        BatchSpec spec = new BatchSpec("coolify", List.of(CoolifyTool.UPDATE_ENV_VARS.toolName()), List.of(),
-                BatchSpec.Mode.ASYNC, null, params, false, null, false, false, null, "mcp", null, null);
+        BatchSpec spec = BatchSpec.builder("coolify", CoolifyTool.UPDATE_ENV_VARS.toolName()).params(params).trigger("mcp").build();
         List<BatchItem> items = new ArrayList<>();
         uuids.forEach(uuid -> items.add(new BatchItem(items.size(), Json.MAPPER.getNodeFactory().textNode(uuid), null)));
         Iterator<BatchItem> iterator = items.iterator();

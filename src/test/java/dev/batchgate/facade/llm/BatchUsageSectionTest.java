@@ -11,11 +11,11 @@ class BatchUsageSectionTest {
 
     @Test
     void should_count_tokens_cost_and_calls_per_model_when_calls_are_added() {
-        ObjectNode section = BatchUsageSection.empty();
-
-        BatchUsageSection.add(section, "pro", UsageRow.RATE_LIMITED, 1, 0, 0, BigDecimal.ZERO);
-        BatchUsageSection.add(section, "flash", UsageRow.SUCCEEDED, 1, 100, 50, new BigDecimal("0.000155"));
-        BatchUsageSection.add(section, "flash", UsageRow.FAILED, 1, 10, 0, new BigDecimal("0.000003"));
+        ObjectNode section = BatchUsageSection.empty()
+                .add("pro", UsageRow.RATE_LIMITED, 1, 0, 0, BigDecimal.ZERO)
+                .add("flash", UsageRow.SUCCEEDED, 1, 100, 50, new BigDecimal("0.000155"))
+                .add("flash", UsageRow.FAILED, 1, 10, 0, new BigDecimal("0.000003"))
+                .toJson();
 
         assertThat(section.path("calls").asLong()).isEqualTo(3);
         assertThat(section.at("/tokens/input").asLong()).isEqualTo(110);
@@ -31,7 +31,7 @@ class BatchUsageSectionTest {
     @Test
     void should_start_from_the_usage_rows_when_a_batch_resumes() {
         ObjectNode section = BatchUsageSection.of(List.of(new UsageStore.ModelUsage("pro", UsageRow.SUCCEEDED, 4, 40, 80,
-                new BigDecimal("0.001"))));
+                new BigDecimal("0.001")))).toJson();
 
         assertThat(section.path("calls").asLong()).isEqualTo(4);
         assertThat(section.at("/models/pro/succeeded").asLong()).isEqualTo(4);
