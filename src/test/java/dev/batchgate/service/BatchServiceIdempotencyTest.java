@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Test;
 /** Idempotency at the door every entry point uses, on the real engine and job store (H2, or PostgreSQL when configured). */
 class BatchServiceIdempotencyTest {
 
-    private static final BatchSpec SPEC = new BatchSpec("svc", List.of("process"), List.of(), BatchSpec.Mode.ASYNC, null, null,
-            false, null, false, false, null, "test", null, null);
+    private static final BatchSpec SPEC = BatchSpec.builder("svc", "process").trigger("test").build();
     private static final List<BatchItem> ITEMS = List.of(item(0, "a"), item(1, "b"));
 
     private final SkippingClock clock = new SkippingClock();
