@@ -74,4 +74,12 @@ class ArchitectureTest {
                         BatchRecord.class, StoredItem.class, IdempotencyRecord.class)
                 .check(CLASSES);
     }
+
+    @Test
+    void should_keep_http_and_the_entry_points_out_of_the_engine() {
+        noClasses().that().resideInAPackage("dev.batchgate.batch..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.batchgate.http..", "dev.batchgate.api..",
+                        "dev.batchgate.facade..", "dev.batchgate.trigger..", "dev.batchgate.mcp..", "dev.batchgate.service..")
+                .check(CLASSES);
+    }
 }
