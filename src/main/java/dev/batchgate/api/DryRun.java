@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRequestParser;
-import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.batch.TargetCalls;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
 import dev.batchgate.target.ResolvedRequest;
@@ -30,7 +30,7 @@ final class DryRun {
         ArrayNode requests = doc.putArray("requests");
         for (BatchItem item : parsed.items()) {
             for (String operation : operations) {
-                ResolvedRequest r = ItemRunner.resolve("dry-run", target, target.operation(operation), item, false);
+                ResolvedRequest r = TargetCalls.resolve("dry-run", target, target.operation(operation), item, false);
                 ObjectNode n = requests.addObject();
                 n.set("id", item.id());
                 n.put("operation", operation);

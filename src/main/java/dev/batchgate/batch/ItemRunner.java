@@ -1,46 +1,35 @@
 package dev.batchgate.batch;
 
-import dev.batchgate.ratelimit.RateLimiter;
-import dev.batchgate.target.CallOutcome;
 import dev.batchgate.target.OperationConfig;
-import dev.batchgate.target.RequestTemplate;
 import dev.batchgate.target.ResolvedRequest;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfig;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one item: its operation (or, for a composite, each step in order until one fails), each call
- * under the target's rate limiter with retries, backoff and jitter; checks, awaits, chain stages and
- * rollbacks are the {@link StepRunner}'s. Never throws for a downstream problem: every outcome
- * becomes an {@link ItemResult}, so one item cannot affect another.
+ * Runs one item in its batch's current phase: a registered procedure, or the {@link StepRunner}'s
+ * checks, steps, chain stages and rollbacks, whose every request goes through {@link TargetCalls}
+ * (the rate limiter, retries, backoff and jitter). Never throws for a downstream problem: every
+ * outcome becomes an {@link ItemResult}, so one item cannot affect another.
  */
 public final class ItemRunner {
 
-    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-    private final TargetCaller caller;
-    private volatile CallObserver observer = CallObserver.NONE;
-    private final StepRunner steps = new StepRunner(this);
+    private final TargetCalls calls;
+    private final StepRunner steps;
     private final Map<String, ItemProcedure> procedures = new ConcurrentHashMap<>();
 
     public ItemRunner(TargetCaller caller) {
-        this.caller = caller;
+        this.calls = new TargetCalls(caller);
+        this.steps = new StepRunner(calls);
     }
 
     /** Who hears of every attempt (the metrics). */
     public void observeCalls(CallObserver observer) {
-        this.observer = observer;
+        calls.observe(observer);
     }
 
     /** Runs an item in its batch's current phase: the checks of a transaction, a stage, or the rollback. */
@@ -108,200 +97,11 @@ public final class ItemRunner {
     public Attempts call(BatchRun run, BatchItem item, String operation, boolean rollback) {
         TargetConfig target = run.target().config();
         OperationConfig op = target.operation(operation);
-        return call(run, resolve(run.id(), target, op, item, rollback));
+        return calls.call(run, TargetCalls.resolve(run.id(), target, op, item, rollback));
     }
 
     /** Makes one resolved request to the batch's target, with the same limiter, retries and stop handling. */
     public Attempts call(BatchRun run, ResolvedRequest request) {
-        return callFrom(run, request, new Call(System.nanoTime()));
-    }
-
-    /**
-     * {@link #call} whose first attempt holds no thread while it waits for its permit and its answer;
-     * when that attempt must be followed by another (a retry, a 429), the rest runs on {@code blocking}.
-     */
-    CompletableFuture<Attempts> callAsync(BatchRun run, ResolvedRequest request, Executor blocking) {
-        Call call = new Call(System.nanoTime());
-        return run.acquireAsync(run.target().limiter()).thenCompose(permit -> {
-            if (permit == null) {
-                return CompletableFuture.completedFuture(call.cancelled());
-            }
-            return attempt(run, request, permit, call, call.start).thenCompose(outcome -> {
-                Attempts done = call.settledAt(outcome);
-                return done != null ? CompletableFuture.completedFuture(done)
-                        : CompletableFuture.supplyAsync(() -> callFrom(run, request, call), blocking);
-            });
-        });
-    }
-
-    /** The attempts of one call so far. */
-    private static final class Call {
-        final long start;
-        int attempts;
-        int retriesUsed;
-        CallOutcome outcome;
-
-        Call(long start) {
-            this.start = start;
-        }
-
-        /** The call's end when {@code last} ends it (a success, a failure that is final), else null. */
-        Attempts settledAt(CallOutcome last) {
-            outcome = last;
-            return switch (last.kind()) {
-                case SUCCEEDED -> new Attempts(ItemStatus.SUCCEEDED, last, attempts, elapsedMs(start));
-                case FAILED -> new Attempts(ItemStatus.FAILED, last, attempts, elapsedMs(start));
-                case RATE_LIMITED, RETRYABLE -> null;
-            };
-        }
-
-        Attempts cancelled() {
-            return new Attempts(ItemStatus.CANCELLED, outcome, attempts, elapsedMs(start));
-        }
-
-        Attempts failed() {
-            return new Attempts(ItemStatus.FAILED, outcome, attempts, elapsedMs(start));
-        }
-    }
-
-    /** Goes on with {@code call} until it succeeds, fails for good, runs out of retries or the batch stops. */
-    private Attempts callFrom(BatchRun run, ResolvedRequest request, Call call) {
-        while (true) {
-            if (call.outcome != null) {
-                Attempts end = waitBeforeNextAttempt(run, call);
-                if (end != null) {
-                    return end;
-                }
-            }
-            long waitStart = System.nanoTime();
-            RateLimiter.Permit permit = run.acquire(run.target().limiter());
-            if (permit == null) {
-                return call.cancelled();
-            }
-            Attempts done = call.settledAt(attempt(run, request, permit, call, waitStart).join());
-            if (done != null) {
-                return done;
-            }
-        }
-    }
-
-    /**
-     * After a 429 (the whole target pauses; no retry used up) or a retryable failure (backoff): null
-     * when another attempt follows, else how the call ends.
-     */
-    private static Attempts waitBeforeNextAttempt(BatchRun run, Call call) {
-        TargetConfig target = run.target().config();
-        CallOutcome outcome = call.outcome;
-        if (outcome.kind() == CallOutcome.Kind.RATE_LIMITED) {
-            run.target().limiter().pause(outcome.retryAfter() != null ? outcome.retryAfter()
-                    : backoff(target.retryDelay(), call.retriesUsed));
-            return null;
-        }
-        if (run.isShuttingDown()) {
-            // not a verdict on the item: it stays pending and runs again after the restart
-            return call.cancelled();
-        }
-        if (call.retriesUsed >= target.retries()) {
-            return call.failed();
-        }
-        return run.pause(retryDelay(backoff(target.retryDelay(), call.retriesUsed++), outcome.retryAfter())) ? null : call.cancelled();
-    }
-
-    /** One attempt under {@code permit}: the permit goes back once the answer (or the failure) is in. */
-    private CompletableFuture<CallOutcome> attempt(BatchRun run, ResolvedRequest request, RateLimiter.Permit permit, Call call,
-                                                   long waitStart) {
-        TargetConfig target = run.target().config();
-        long callStart = System.nanoTime();
-        observer.permitGranted(target.name(), callStart - waitStart);
-        call.attempts++;
-        CompletableFuture<CallOutcome> outcome;
-        try {
-            outcome = caller.call(request, target.timeout());
-        } catch (RuntimeException e) {
-            permit.release();
-            throw e;
-        }
-        return outcome.whenComplete((answer, failure) -> {
-            try {
-                if (answer != null) {
-                    recordHealth(run.target().limiter(), answer);
-                }
-            } finally {
-                permit.release();
-            }
-            if (answer != null) {
-                observer.called(target.name(), answer, System.nanoTime() - callStart);
-            }
-        });
-    }
-
-    /** Feeds the target's circuit breaker (and its rate recovery after a 429) before the permit is handed back. */
-    static void recordHealth(RateLimiter limiter, CallOutcome outcome) {
-        switch (outcome.kind()) {
-            case SUCCEEDED -> limiter.recordSuccess();
-            case RETRYABLE -> limiter.recordFailure();
-            case FAILED -> {
-                if (outcome.httpStatus() != null) {
-                    limiter.recordSuccess();
-                }
-            }
-            case RATE_LIMITED -> {
-                // the rate limiter's own business (pause), not a sign the target is down
-            }
-        }
-    }
-
-    /** The calls made for one operation of one item, and how they ended. */
-    public record Attempts(ItemStatus status, CallOutcome outcome, int attempts, long durationMs) {
-
-        public String error() {
-            if (status == ItemStatus.SUCCEEDED) {
-                return null;
-            }
-            if (status == ItemStatus.CANCELLED) {
-                return outcome == null ? null : "cancelled before retrying: " + outcome.error();
-            }
-            return outcome.error();
-        }
-    }
-
-    /** The request for one item; changing calls carry an idempotency key that is the same on every retry. */
-    public static ResolvedRequest resolve(String batchId, TargetConfig target, OperationConfig op, BatchItem item,
-                                          boolean rollback) {
-        String body = op.bodyTemplate() != null
-                ? RequestTemplate.body(op.bodyTemplate(), item.id(), item.params())
-                : RequestTemplate.paramsBody(item.params());
-        Map<String, String> headers = new LinkedHashMap<>(target.headers());
-        if (op.isChanging()) {
-            headers.put("Idempotency-Key", idempotencyKey(batchId, item, (rollback ? "rollback-" : "") + op.name()));
-        }
-        if (!op.isHttp()) {
-            return new ResolvedRequest(null, null, op.endpointUri(), headers, body);
-        }
-        String url = target.url() + RequestTemplate.path(op.path(), item.id(), item.params());
-        return new ResolvedRequest(op.method(), url, null, headers, body);
-    }
-
-    public static String idempotencyKey(String batchId, BatchItem item, String operation) {
-        return batchId + ":" + URLEncoder.encode(item.key(), StandardCharsets.UTF_8).replace("+", "%20") + ":" + operation;
-    }
-
-    /** The wait before a retry: the backoff, or the downstream's longer Retry-After, capped like a 429 pause. */
-    static Duration retryDelay(Duration backoff, Duration retryAfter) {
-        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
-            return backoff;
-        }
-        return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
-    }
-
-    /** Exponential backoff from {@code base}, doubled per retry, with ±20 % jitter so retries don't align. */
-    static Duration backoff(Duration base, int retry) {
-        long nanos = base.toNanos() << Math.min(retry, 16);
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofNanos((long) (nanos * jitter));
-    }
-
-    private static long elapsedMs(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return calls.call(run, request);
     }
 }

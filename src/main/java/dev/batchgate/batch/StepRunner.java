@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  * What an item does around its calls: an operation's check before it (a validation or a
  * condition), its await after it, the steps of a composite or of a chain stage in order,
  * the checks phase of a transaction, and the rollback of what an item changed, last change first.
- * Every request goes through {@link ItemRunner#call(BatchRun, ResolvedRequest)}: checks, polls and
- * rollbacks count against the target's rate limit and stop with their phase.
+ * Every request goes through {@link TargetCalls}: checks, polls and rollbacks count against the
+ * target's rate limit and stop with their phase.
  */
 final class StepRunner {
 
-    private final ItemRunner calls;
+    private final TargetCalls calls;
 
-    StepRunner(ItemRunner calls) {
+    StepRunner(TargetCalls calls) {
         this.calls = calls;
     }
 
@@ -107,7 +107,7 @@ final class StepRunner {
      */
     CompletableFuture<ItemResult> callOnly(BatchRun run, BatchItem item, OperationConfig op, Executor blocking) {
         long start = System.nanoTime();
-        ResolvedRequest request = ItemRunner.resolve(run.id(), run.target().config(), op, item, false);
+        ResolvedRequest request = TargetCalls.resolve(run.id(), run.target().config(), op, item, false);
         return calls.callAsync(run, request, blocking).thenApply(call -> flat(item, called(op, null, call, start)));
     }
 
@@ -176,7 +176,7 @@ final class StepRunner {
                         check.response(), null);
             }
         }
-        return act(run, item, op, ItemRunner.resolve(run.id(), target, op, item, false), null, start);
+        return act(run, item, op, TargetCalls.resolve(run.id(), target, op, item, false), null, start);
     }
 
     private Step undo(BatchRun run, BatchItem item, String operation) {
@@ -188,11 +188,11 @@ final class StepRunner {
             return new Step(operation, operation, ItemStatus.FAILED, null, 0, 0,
                     "operation '" + operation + "' has no rollback configured any more", null, null);
         }
-        ResolvedRequest request = ItemRunner.resolve(run.id(), target, rollback, item, false);
+        ResolvedRequest request = TargetCalls.resolve(run.id(), target, rollback, item, false);
         if (rollback.isChanging()) {
             // keyed by the operation undone: two steps rolled back by the same operation stay two calls
             Map<String, String> headers = new LinkedHashMap<>(request.headers());
-            headers.put("Idempotency-Key", ItemRunner.idempotencyKey(run.id(), item, "rollback-" + operation));
+            headers.put("Idempotency-Key", TargetCalls.idempotencyKey(run.id(), item, "rollback-" + operation));
             request = new ResolvedRequest(request.method(), request.url(), request.endpointUri(), headers, request.body());
         }
         return act(run, item, rollback, request, operation, start);
@@ -200,7 +200,7 @@ final class StepRunner {
 
     /** The call, then, when the operation has an await, the polls until it settles. */
     private Step act(BatchRun run, BatchItem item, OperationConfig op, ResolvedRequest request, String rollbackOf, long start) {
-        ItemRunner.Attempts call = calls.call(run, request);
+        Attempts call = calls.call(run, request);
         if (call.status() != ItemStatus.SUCCEEDED || op.await() == null) {
             return called(op, rollbackOf, call, start);
         }
@@ -212,7 +212,7 @@ final class StepRunner {
     }
 
     /** A step that ends with its call (no await, or a call that did not succeed). */
-    private static Step called(OperationConfig op, String rollbackOf, ItemRunner.Attempts call, long start) {
+    private static Step called(OperationConfig op, String rollbackOf, Attempts call, long start) {
         return new Step(op.name(), rollbackOf, call.status(), call.outcome() == null ? null : call.outcome().httpStatus(),
                 call.attempts(), elapsedMs(start), call.error(),
                 call.status() == ItemStatus.SUCCEEDED ? call.outcome().body() : null, null);
@@ -229,7 +229,7 @@ final class StepRunner {
         long deadline = System.nanoTime() + op.awaitTimeout().toNanos();
         JsonNode last = null;
         while (true) {
-            ItemRunner.Attempts answer = calls.call(run, poll);
+            Attempts answer = calls.call(run, poll);
             if (answer.status() == ItemStatus.CANCELLED) {
                 return new Settle(ItemStatus.CANCELLED, "cancelled while awaiting " + op.name() + ": " + rule.describe(last), last);
             }
@@ -264,7 +264,7 @@ final class StepRunner {
      * fails the item in either mode: nothing is known about it.
      */
     private Check check(BatchRun run, BatchItem item, OperationConfig op) {
-        ItemRunner.Attempts answer = calls.call(run, read(run.target().config(), op.check(), item));
+        Attempts answer = calls.call(run, read(run.target().config(), op.check(), item));
         Integer httpStatus = answer.outcome() == null ? null : answer.outcome().httpStatus();
         if (answer.status() == ItemStatus.CANCELLED) {
             return new Check(Verdict.CANCELLED, httpStatus, answer.error(), null);

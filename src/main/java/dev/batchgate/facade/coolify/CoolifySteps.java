@@ -3,12 +3,13 @@ package dev.batchgate.facade.coolify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.batchgate.batch.Attempts;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchRun;
 import dev.batchgate.batch.ItemResult;
 import dev.batchgate.batch.ItemRunner;
-import dev.batchgate.batch.ItemRunner.Attempts;
 import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.batch.TargetCalls;
 import dev.batchgate.json.Json;
 import dev.batchgate.target.ResolvedRequest;
 import dev.batchgate.target.TargetConfig;
@@ -181,7 +182,7 @@ final class CoolifySteps {
     /** {@code PATCH …/envs/bulk} with {@code {"data": [{"key", "value"}]}}: built here, so the values never enter item params. */
     private static ResolvedRequest bulkUpdate(BatchRun run, BatchItem item, Map<String, String> values) {
         TargetConfig target = run.target().config();
-        ResolvedRequest request = ItemRunner.resolve(run.id(), target, target.operation(UPDATE_ENVS),
+        ResolvedRequest request = TargetCalls.resolve(run.id(), target, target.operation(UPDATE_ENVS),
                 new BatchItem(item.index(), item.id(), null), false);
         ObjectNode body = Json.object();
         values.forEach((key, value) -> body.withArray("data").addObject().put("key", key).put("value", value));
