@@ -25,7 +25,6 @@ import dev.batchgate.facade.coolify.CoolifySettings;
 import dev.batchgate.facade.coolify.CoolifyTools;
 import dev.batchgate.facade.instances.InstancesFacade;
 import dev.batchgate.facade.llm.LlmFacade;
-import dev.batchgate.facade.llm.UsageStore;
 import dev.batchgate.facade.remediation.DeviceRemediation;
 import dev.batchgate.facade.remediation.RemediationFacade;
 import dev.batchgate.facade.remediation.RemediationTarget;
@@ -46,17 +45,15 @@ import dev.batchgate.security.SecretMasker;
 import dev.batchgate.security.ServerExposure;
 import dev.batchgate.service.BatchService;
 import dev.batchgate.service.LiveBatch;
-import dev.batchgate.store.JobStore;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.store.Retention;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
-import dev.batchgate.trigger.file.FileDropStore;
 import dev.batchgate.trigger.file.FileDrops;
 import dev.batchgate.trigger.schedule.ScheduleConfigParser;
 import dev.batchgate.trigger.schedule.ScheduleRoutes;
-import dev.batchgate.trigger.schedule.ScheduleStore;
 import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -116,7 +113,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         routeMetrics.setPolicyConfiguration(routeMetricsConfig);
         context.addRoutePolicyFactory(routeMetrics);
 
-        JobStore store = new JobStore(settings.text("batchgate.db.url"), settings.text("batchgate.db.user"),
+        JdbcJobStore store = new JdbcJobStore(settings.text("batchgate.db.url"), settings.text("batchgate.db.user"),
                 settings.text("batchgate.db.password"), settings.duration("batchgate.db.connection-timeout"));
         ResultWriter writer = new ResultWriter(store, settings.integer("batchgate.store.max-unwritten-results"));
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(settings.withPrefix(TargetConfigParser.PREFIX)));
@@ -138,10 +135,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
         McpServer mcpServer = new McpServer(version(), coolify.mcpTools());
         boolean inboxEnabled = settings.bool("batchgate.inbox.enabled");
         long maxBody = settings.bytes("batchgate.max-body");
-        FileDrops fileDrops = new FileDrops(batches, new FileDropStore(store.jdbc()),
+        FileDrops fileDrops = new FileDrops(batches, store.fileDrops(),
                 new BatchRequestParser(targets, Integer.MAX_VALUE), Path.of(settings.text("batchgate.inbox")),
                 Path.of(settings.text("batchgate.outbox")), settings.integer("batchgate.inbox.chunk-items"), maxBody);
-        Schedules schedules = new Schedules(batches, new ScheduleStore(store.dataSource()),
+        Schedules schedules = new Schedules(batches, store.scheduleFirings(),
                 ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
 
         context.getRegistry().bind("batchEngine", engine);
@@ -150,7 +147,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("batchFlow", new BatchFlow(store, writer));
         context.getRegistry().bind("fileDrops", fileDrops);
         context.getRegistry().bind("schedules", schedules);
-        LlmFacade llm = LlmFacade.install(settings, vertx, batches, targets, new UsageStore(store.dataSource()), itemRunner, caller);
+        LlmFacade llm = LlmFacade.install(settings, vertx, batches, targets, store.llmUsage(), itemRunner, caller);
         context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         ExecutorService items = itemExecutor();
         context.getRegistry().bind("itemExecutor", items);

@@ -15,6 +15,7 @@ import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.ConfigValues;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.IdempotencyRecord;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.store.StoredItem;
@@ -68,10 +69,16 @@ class ArchitectureTest {
     void should_keep_entry_points_behind_the_batch_service_when_they_start_or_read_batches() {
         noClasses().that().resideInAnyPackage("dev.batchgate.api..", "dev.batchgate.http..", "dev.batchgate.facade..",
                         "dev.batchgate.trigger..", "dev.batchgate.mcp..")
-                // the file-drop, schedule and usage stores are storage beside the job store, not entry points
-                .and().haveSimpleNameNotEndingWith("Store")
-                .should().dependOnClassesThat().belongToAnyOf(BatchEngine.class, JobStore.class, ResultWriter.class,
+                .should().dependOnClassesThat().belongToAnyOf(BatchEngine.class, JobStore.class, JdbcJobStore.class, ResultWriter.class,
                         BatchRecord.class, StoredItem.class, IdempotencyRecord.class)
+                .check(CLASSES);
+    }
+
+    @Test
+    void should_keep_jdbc_sql_and_the_database_drivers_inside_the_store() {
+        noClasses().that().resideOutsideOfPackage("dev.batchgate.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..",
+                        "org.flywaydb..", "org.h2..", "org.postgresql..")
                 .check(CLASSES);
     }
 

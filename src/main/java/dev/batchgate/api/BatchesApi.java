@@ -84,15 +84,14 @@ public final class BatchesApi {
     }
 
     private void list(RoutingContext ctx) {
-        String status = ctx.queryParams().get("status");
+        String statusParam = ctx.queryParams().get("status");
         String target = ctx.queryParams().get("target");
         int limit = intParam(ctx, "limit", 50, 1, 1000);
-        if (status != null) {
-            try {
-                BatchStatus.fromWire(status);
-            } catch (IllegalArgumentException e) {
-                throw BadRequestException.invalid("unknown status '" + status + "' (pending, running, completed, failed, cancelled)");
-            }
+        BatchStatus status;
+        try {
+            status = statusParam == null ? null : BatchStatus.fromWire(statusParam);
+        } catch (IllegalArgumentException e) {
+            throw BadRequestException.invalid("unknown status '" + statusParam + "' (pending, running, completed, failed, cancelled)");
         }
         blocking(ctx, () -> {
             ArrayNode list = Json.MAPPER.createArrayNode();

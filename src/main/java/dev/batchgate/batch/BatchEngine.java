@@ -73,7 +73,7 @@ public final class BatchEngine {
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
         Instant now = Instant.now();
         BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),
-                BatchStatus.PENDING.wire(), null, total, BatchRecord.Counts.ZERO, spec.trigger(), spec.retryOf(),
+                BatchStatus.PENDING, null, total, BatchRecord.Counts.ZERO, spec.trigger(), spec.retryOf(),
                 now.toEpochMilli(), null, null, null);
         store.createBatch(record, new Iterator<>() {
             @Override
@@ -109,11 +109,9 @@ public final class BatchEngine {
 
     /** Batches left running or pending by a crash or a shutdown start again, where they stopped. */
     public int resumeUnfinished() {
-        List<BatchRecord> unfinished = store.batchesWithStatus(List.of(BatchStatus.PENDING.wire(), BatchStatus.RUNNING.wire()));
         int resumed = 0;
-        for (BatchRecord record : unfinished) {
-            if (running.containsKey(record.id()) || record.trigger().startsWith("file:") && record.startedAt() == null
-                    && record.status().equals(BatchStatus.PENDING.wire()) && isBeingFilled(record)) {
+        for (BatchRecord record : store.unfinished()) {
+            if (running.containsKey(record.id())) {
                 continue;
             }
             if (targets.find(record.target()).isEmpty()) {
@@ -127,17 +125,12 @@ public final class BatchEngine {
         return resumed;
     }
 
-    /** A file batch whose file is still being read is resumed by the file trigger, not here. */
-    private static boolean isBeingFilled(BatchRecord record) {
-        return record.extra() != null && record.extra().path("filling").asBoolean(false);
-    }
-
     /** A stored batch as a run again: its counts by status and stage, and the phase (and stop reason) it was in. */
     private BatchRun restore(BatchRecord record) {
         Target target = targets.find(record.target())
                 .orElseThrow(() -> new IllegalStateException("unknown target '" + record.target() + "'"));
         List<StageTallies.Count> counts = store.countByStatusAndStage(record.id()).stream()
-                .map(c -> new StageTallies.Count(ItemStatus.fromWire(c.status()), c.stage(), c.count())).toList();
+                .map(c -> new StageTallies.Count(c.status(), c.stage(), c.count())).toList();
         String phase = store.findPhase(record.id()).orElse(null);
         StopReason reason = record.reason() == null ? null : StopReason.fromWire(record.reason());
         return new BatchRun(record.id(), BatchRequestParser.readSpec(record.specJson()), target, record.total(),
@@ -238,14 +231,14 @@ public final class BatchEngine {
     private BatchRun retryNow(String id, List<ItemStatus> statuses, ObjectNode params, IdempotencyRecord idempotency) {
         BatchRecord record = store.findBatch(id)
                 .orElseThrow(() -> BadRequestException.notFound("unknown batch '" + id + "'"));
-        if (!BatchStatus.fromWire(record.status()).isFinished()) {
+        if (!record.status().isFinished()) {
             throw BadRequestException.conflict("batch " + id + " is still " + record.status() + "; retry it once it has finished");
         }
         BatchSpec old = BatchRequestParser.readSpec(record.specJson());
         List<BatchItem> items = new ArrayList<>();
         // a status named twice must not take its items twice: the store does not refuse a repeated id
         for (ItemStatus status : new LinkedHashSet<>(statuses)) {
-            store.forEachItem(id, status.wire(), stored -> items.add(ItemRows.item(stored)));
+            store.forEachItem(id, status, stored -> items.add(ItemRows.item(stored)));
         }
         if (items.isEmpty()) {
             throw BadRequestException.conflict("batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
@@ -287,11 +280,11 @@ public final class BatchEngine {
     public static JsonNode resultJson(StoredItem item) {
         ItemResult stored = ResultColumn.read(item.index(), item.resultJson());
         if (stored != null) {
-            return ResultDocument.of(stored.withStatus(ItemStatus.fromWire(item.status()), stored.error()));
+            return ResultDocument.of(stored.withStatus(item.status(), stored.error()));
         }
         ObjectNode node = Json.object();
         node.set("id", Json.read(item.idJson()));
-        node.put("status", item.status());
+        node.put("status", item.status().wire());
         return node;
     }
 }

@@ -33,10 +33,9 @@ public final class BatchFlow {
     public static final String FINISH_SEQ_PROPERTY = "batchgateFinishSeq";
     private static final Logger LOG = LoggerFactory.getLogger(BatchFlow.class);
     private static final int PAGE = 500;
-    private static final List<String> ROLLBACK_CANDIDATES = List.of(ItemStatus.SUCCEEDED.wire(), ItemStatus.FAILED.wire(),
-            ItemStatus.CANCELLED.wire());
-    private static final List<String> ROLLBACK_SCAN = List.of(ItemStatus.SUCCEEDED.wire(), ItemStatus.FAILED.wire(),
-            ItemStatus.CANCELLED.wire(), ItemStatus.ROLLED_BACK.wire(), ItemStatus.ROLLBACK_FAILED.wire());
+    private static final List<ItemStatus> ROLLBACK_CANDIDATES = List.of(ItemStatus.SUCCEEDED, ItemStatus.FAILED, ItemStatus.CANCELLED);
+    private static final List<ItemStatus> ROLLBACK_SCAN = List.of(ItemStatus.SUCCEEDED, ItemStatus.FAILED, ItemStatus.CANCELLED,
+            ItemStatus.ROLLED_BACK, ItemStatus.ROLLBACK_FAILED);
 
     private final JobStore store;
     private final ResultWriter writer;
@@ -137,7 +136,7 @@ public final class BatchFlow {
                 while (page.isEmpty() && !exhausted) {
                     List<StoredItem> rows = phase.kind() == PhasePlan.Kind.ROLLBACK
                             ? store.itemsWithStatus(run.id(), ROLLBACK_CANDIDATES, after, PAGE)
-                            : store.itemsAtStage(run.id(), ItemStatus.PENDING.wire(), phase.stage(), after, PAGE);
+                            : store.itemsAtStage(run.id(), ItemStatus.PENDING, phase.stage(), after, PAGE);
                     exhausted = rows.size() < PAGE;
                     for (StoredItem row : rows) {
                         after = row.index();
@@ -175,12 +174,12 @@ public final class BatchFlow {
         }
         RollbackPlanner.Decision decision = decide(run, row.status(), previous);
         return decision.kind() == RollbackPlanner.Kind.UNDO
-                ? new WorkItem(item, ItemStatus.fromWire(row.status()), previous, decision.undo()) : null;
+                ? new WorkItem(item, row.status(), previous, decision.undo()) : null;
     }
 
-    private static RollbackPlanner.Decision decide(BatchRun run, String status, ItemResult stored) {
+    private static RollbackPlanner.Decision decide(BatchRun run, ItemStatus status, ItemResult stored) {
         List<String> operations = run.plan().stage(0).operations();
-        return RollbackPlanner.decide(ItemStatus.fromWire(status), stored,
+        return RollbackPlanner.decide(status, stored,
                 run.plan().isChain() || operations.size() != 1 ? null : operations.get(0));
     }
 
@@ -211,7 +210,7 @@ public final class BatchFlow {
         StopReason reason = run.reportedReason();
         Instant now = Instant.now();
         ObjectNode extra = run.sections();
-        store.finishBatch(run.id(), status.wire(), reason == null ? null : reason.wire(),
+        store.finishBatch(run.id(), status, reason == null ? null : reason.wire(),
                 new BatchRecord.Counts(run.count(ItemStatus.SUCCEEDED), run.count(ItemStatus.FAILED), run.count(ItemStatus.SKIPPED),
                         run.count(ItemStatus.CANCELLED), run.count(ItemStatus.ROLLED_BACK), run.count(ItemStatus.ROLLBACK_FAILED)),
                 now.toEpochMilli(), extra.isEmpty() ? null : extra);
@@ -233,18 +232,18 @@ public final class BatchFlow {
     private void cancelPending(BatchRun run) {
         Map<Integer, Integer> pendingByStage = new TreeMap<>();
         for (JobStore.StageCount c : store.countByStatusAndStage(run.id())) {
-            if (c.status().equals(ItemStatus.PENDING.wire())) {
+            if (c.status() == ItemStatus.PENDING) {
                 pendingByStage.put(c.stage(), c.count());
             }
         }
         if (!pendingByStage.isEmpty()) {
-            store.markRemaining(run.id(), List.of(ItemStatus.PENDING.wire()), ItemStatus.CANCELLED.wire());
+            store.markRemaining(run.id(), List.of(ItemStatus.PENDING), ItemStatus.CANCELLED);
             run.cancelPending(pendingByStage);
         }
     }
 
     /** Every item with one of {@code statuses}, in input order, a page at a time. */
-    private void scan(String batchId, List<String> statuses, Consumer<StoredItem> consumer) {
+    private void scan(String batchId, List<ItemStatus> statuses, Consumer<StoredItem> consumer) {
         int after = -1;
         List<StoredItem> rows;
         do {

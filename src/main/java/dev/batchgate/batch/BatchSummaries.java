@@ -39,9 +39,9 @@ public final class BatchSummaries {
 
     public static ObjectNode stored(BatchRecord record, ArrayNode results) {
         BatchSpec spec = BatchRequestParser.readSpec(record.specJson());
-        ObjectNode doc = header(record.id(), spec, record.status(), record.reason(), record.total());
+        ObjectNode doc = header(record.id(), spec, record.status().wire(), record.reason(), record.total());
         BatchRecord.Counts c = record.counts();
-        boolean finished = BatchStatus.fromWire(record.status()).isFinished();
+        boolean finished = record.status().isFinished();
         int done = c.succeeded() + c.failed() + c.skipped() + c.cancelled() + c.rolledBack() + c.rollbackFailed();
         ObjectNode counts = Json.object();
         counts.put("pending", record.total() - done);

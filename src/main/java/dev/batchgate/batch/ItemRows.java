@@ -13,7 +13,7 @@ public final class ItemRows {
     /** The row of an item that has not run yet. */
     public static StoredItem pending(BatchItem item) {
         return new StoredItem(item.index(), item.id().toString(), item.params() == null ? null : item.params().toString(),
-                ItemStatus.PENDING.wire(), null);
+                ItemStatus.PENDING, null);
     }
 
     /** The item a row holds, its id exactly as the caller gave it. */

@@ -108,7 +108,7 @@ public final class ItemSteps {
         ItemResult stored = after == result.status() ? result : result.withStatus(after, result.error());
         // a downstream may echo a token back in its answer or error: none is stored (or shown) as it is
         String json = SecretMasker.mask(ResultColumn.write(stored));
-        return new JobStore.ResultRow(run.id(), result.index(), after.wire(), json, stage == phase.stage() ? null : stage,
+        return new JobStore.ResultRow(run.id(), result.index(), after, json, stage == phase.stage() ? null : stage,
                 run.nextFinishSeq());
     }
 

@@ -103,10 +103,6 @@ public final class PhasePlan {
         return chain;
     }
 
-    public boolean isTransaction() {
-        return transaction;
-    }
-
     /** A transaction runs every check before the first changing call; other batches check each item just before its call. */
     public boolean checksFirst() {
         return transaction && !checkedOperations.isEmpty();

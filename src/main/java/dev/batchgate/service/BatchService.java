@@ -218,7 +218,7 @@ public final class BatchService {
             }
             BatchRecord record = store.findBatch(existing.batchId())
                     .orElseThrow(() -> BadRequestException.conflict("Idempotency-Key '" + key.key() + "' belongs to a removed batch"));
-            return new Submitted(record.id(), record.total(), BatchStatus.fromWire(record.status()), existing.statusCode(), true,
+            return new Submitted(record.id(), record.total(), record.status(), existing.statusCode(), true,
                     engine.live(record.id()).map(LiveBatch::new).orElse(null));
         });
     }
@@ -229,7 +229,7 @@ public final class BatchService {
     }
 
     public Optional<BatchView> find(String id) {
-        return engine.find(id).map(record -> new BatchView(record.id(), BatchStatus.fromWire(record.status()), record.total(),
+        return engine.find(id).map(record -> new BatchView(record.id(), record.status(), record.total(),
                 BatchRequestParser.readSpec(record.specJson())));
     }
 
@@ -248,12 +248,12 @@ public final class BatchService {
 
     /** The stored summary of a finished batch; empty while it is unfinished or when it is unknown. */
     public Optional<ObjectNode> finishedSummary(String id) {
-        return engine.find(id).filter(record -> BatchStatus.fromWire(record.status()).isFinished())
+        return engine.find(id).filter(record -> record.status().isFinished())
                 .map(record -> BatchSummaries.stored(record, null));
     }
 
     /** Newest first, as summary documents (live ones for batches running here); null filters are ignored. */
-    public List<ObjectNode> list(String status, String target, int limit) {
+    public List<ObjectNode> list(BatchStatus status, String target, int limit) {
         List<ObjectNode> batches = new ArrayList<>();
         for (BatchRecord record : store.listBatches(status, target, limit)) {
             batches.add(engine.live(record.id()).map(run -> BatchSummaries.live(run, null))
@@ -277,9 +277,8 @@ public final class BatchService {
         if (engine.find(id).isEmpty()) {
             return Optional.empty();
         }
-        String wire = status == null ? null : status.wire();
-        List<JsonNode> results = store.items(id, wire, offset, limit).stream().map(BatchEngine::resultJson).toList();
-        return Optional.of(new ResultPage(store.countItems(id, wire), results));
+        List<JsonNode> results = store.items(id, status, offset, limit).stream().map(BatchEngine::resultJson).toList();
+        return Optional.of(new ResultPage(store.countItems(id, status), results));
     }
 
     /**
@@ -287,8 +286,8 @@ public final class BatchService {
      * the batch is not (or no longer) stored, so one deleted part-way is told apart from its last page.
      */
     public Optional<List<StoredResult>> resultsAfter(String id, ItemStatus status, int afterIndex, int limit) {
-        return store.itemsAfter(id, status == null ? null : status.wire(), afterIndex, limit).map(page -> page.stream()
-                .map(item -> new StoredResult(item.index(), ItemStatus.fromWire(item.status()), BatchEngine.resultJson(item)))
+        return store.itemsAfter(id, status, afterIndex, limit).map(page -> page.stream()
+                .map(item -> new StoredResult(item.index(), item.status(), BatchEngine.resultJson(item)))
                 .toList());
     }
 
@@ -300,7 +299,7 @@ public final class BatchService {
     /** Items whose latest result is after {@code afterSeq} and up to {@code uptoSeq} in the finish order, in that order. */
     public List<FinishedItem> finishedBetween(String id, int afterSeq, int uptoSeq, int limit) {
         return store.finishedBetween(id, afterSeq, uptoSeq, limit).stream()
-                .map(item -> new FinishedItem(item.finishSeq(), Json.read(item.idJson()), ItemStatus.fromWire(item.status())))
+                .map(item -> new FinishedItem(item.finishSeq(), Json.read(item.idJson()), item.status()))
                 .toList();
     }
 

@@ -1,6 +1,7 @@
 package dev.batchgate.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BatchStatus;
 
 /** A batch row as the job store keeps it. Times are epoch milliseconds; null when not reached yet. */
 public record BatchRecord(
@@ -8,7 +9,7 @@ public record BatchRecord(
         String target,
         String operation,
         String specJson,
-        String status,
+        BatchStatus status,
         String reason,
         int total,
         Counts counts,

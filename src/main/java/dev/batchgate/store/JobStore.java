@@ -1,642 +1,127 @@
 package dev.batchgate.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.SQLExceptionOverride;
-import dev.batchgate.json.Json;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Duration;
-import java.util.HashMap;
+import dev.batchgate.batch.BatchStatus;
+import dev.batchgate.batch.ItemStatus;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.h2.api.ErrorCode;
 
 /**
- * The durable job store: batches, their items and results, idempotency keys. Plain JDBC over a
- * connection pool; the schema is managed by Flyway migrations ({@code db/migration}).
+ * The durable state of batches: each batch, its items with their results, and the idempotency keys
+ * that name them. An item is addressed by its batch and its index (its place in the batch). Every call
+ * is durable when it returns; a failing database throws {@link StoreException}.
  */
-public final class JobStore implements AutoCloseable {
+public interface JobStore extends AutoCloseable {
 
-    private static final int INSERT_CHUNK = 1000;
-    private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
-    private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
-
-    private static final int V4_CHECKSUM_BEFORE_REWORDING = -707820968;
-    private static final int V4_CHECKSUM = -1149064291;
-
-    /** How long a call waits for a store connection by default before it fails (and the API answers 503). */
-    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
-
-    static {
-        // the TCP server AUTO_SERVER starts (see durableUrl) is for processes on this machine only; H2 reads
-        // this property when it starts one, and would otherwise listen on every interface
-        System.setProperty("h2.bindAddress", "127.0.0.1");
-    }
-
-    private final HikariDataSource dataSource;
-    private final Jdbc jdbc;
-
-    public JobStore(String url, String user, String password) {
-        this(url, user, password, DEFAULT_CONNECTION_TIMEOUT);
-    }
-
-    /**
-     * {@code connectionTimeout} bounds how long a call waits for a connection: with the store down, a
-     * health check or a new batch fails after it instead of Hikari's 30 s (the result writer retries).
-     */
-    public JobStore(String url, String user, String password, Duration connectionTimeout) {
-        String durable = durableUrl(url);
-        String storePassword = StorePassword.resolve(url, password);
-        if (StorePassword.file(url).isPresent() && !storePassword.equals(password)) {
-            StorePassword.adopt(durable, user, storePassword);
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(durable);
-        config.setUsername(user);
-        config.setPassword(storePassword);
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-        // Hikari wants the liveness check of a pooled connection shorter than the wait for one
-        config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
-        config.setExceptionOverride(new EvictBrokenH2Sessions());
-        config.setMaximumPoolSize(10);
-        config.setPoolName("job-store");
-        this.dataSource = new HikariDataSource(config);
-        this.jdbc = new Jdbc(dataSource);
-        realignRewordedMigrations();
-        Flyway.configure().dataSource(dataSource).load().migrate();
-    }
-
-    /**
-     * V4's comments were reworded after release. Flyway checksums comments too and would refuse a store
-     * migrated before; such a store's history is given the new checksum (nothing else in V4 changed).
-     */
-    private void realignRewordedMigrations() {
-        try (Connection c = dataSource.getConnection()) {
-            boolean migrated;
-            try (ResultSet tables = c.getMetaData().getTables(null, c.getSchema(), "flyway_schema_history", null)) {
-                migrated = tables.next();
-            }
-            if (migrated) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE \"flyway_schema_history\" SET \"checksum\" = ? WHERE \"version\" = '4' AND \"checksum\" = ?")) {
-                    ps.setInt(1, V4_CHECKSUM);
-                    ps.setInt(2, V4_CHECKSUM_BEFORE_REWORDING);
-                    ps.executeUpdate();
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    /**
-     * The pool drops a connection on the SQL states that mean "connection gone" (PostgreSQL's 08xxx); H2
-     * says so with codes of its own, and a connection to an H2 server that went away would otherwise stay
-     * pooled and fail every call after the server is back.
-     */
-    private static final class EvictBrokenH2Sessions implements SQLExceptionOverride {
-        @java.lang.Override
-        public Override adjudicate(SQLException e) {
-            return e.getErrorCode() == ErrorCode.CONNECTION_BROKEN_1 || e.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
-                    ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
-        }
-    }
-
-    /**
-     * H2 holds commits in memory for up to half a second by default; a 202 must mean "on disk",
-     * so commits are written at once. An H2 file database is opened with AUTO_SERVER, so a second
-     * process on the same data directory ({@code batchgate.jar mcp} next to a server) shares it
-     * instead of failing on the file lock (over a TCP server on 127.0.0.1 only).
-     */
-    static String durableUrl(String url) {
-        if (!url.startsWith("jdbc:h2:")) {
-            return url;
-        }
-        String durable = url;
-        String upper = url.toUpperCase(java.util.Locale.ROOT);
-        if (!upper.contains("WRITE_DELAY")) {
-            durable += ";WRITE_DELAY=0";
-        }
-        boolean embeddedFile = !upper.matches("JDBC:H2:(MEM|TCP|SSL|ZIP):.*");
-        if (embeddedFile && !upper.contains("AUTO_SERVER")) {
-            durable += ";AUTO_SERVER=TRUE";
-        }
-        return durable;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
-    /** The store's database for the stores beside it (file drops, schedules, LLM usage). */
-    public Jdbc jdbc() {
-        return jdbc;
-    }
-
-    public boolean isReachable() {
-        try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
+    /** Whether the database answers now (the health check). */
+    boolean isReachable();
 
     /** Stores a new batch, its items and (optionally) its idempotency key in one transaction. */
-    public void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency) {
-        jdbc.inTransaction(c -> {
-            insertBatch(c, batch);
-            insertItems(c, batch.id(), items);
-            if (idempotency != null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO idempotency_keys (idem_key, request_hash, batch_id, status_code, created_at) VALUES (?,?,?,?,?)")) {
-                    ps.setString(1, idempotency.key());
-                    ps.setString(2, idempotency.requestHash());
-                    ps.setString(3, idempotency.batchId());
-                    ps.setInt(4, idempotency.statusCode());
-                    ps.setLong(5, batch.createdAt());
-                    ps.executeUpdate();
-                }
-            }
-        });
-    }
+    void createBatch(BatchRecord batch, Iterator<StoredItem> items, IdempotencyRecord idempotency);
 
     /**
-     * Appends items to an existing batch (a file read in chunks) and raises its total. Their ids go to
-     * {@code item_keys} as well: an id that an earlier chunk already stored violates its key (a
-     * {@link StoreException#isConstraintViolation}, and nothing of the chunk is stored).
+     * Appends items to an existing batch (a file read in chunks) and raises its total. An id that an
+     * earlier chunk already stored is a {@link StoreException#isConstraintViolation}, and nothing of the
+     * chunk is stored.
      */
-    public void appendItems(String batchId, List<StoredItem> items) {
-        jdbc.inTransaction(c -> {
-            insertItems(c, batchId, items.iterator());
-            insertKeys(c, batchId, items);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE batches SET total = total + ? WHERE id = ?")) {
-                ps.setInt(1, items.size());
-                ps.setString(2, batchId);
-                ps.executeUpdate();
-            }
-        });
-    }
+    void appendItems(String batchId, List<StoredItem> items);
 
-    public Optional<IdempotencyRecord> findIdempotencyKey(String key, long notBefore) {
-        return jdbc.query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
-                ps -> {
-                    ps.setString(1, key);
-                    ps.setLong(2, notBefore);
-                },
-                rs -> new IdempotencyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
-                .stream().findFirst();
-    }
+    /** The key's record if it was stored at or after {@code notBefore} (epoch ms). */
+    Optional<IdempotencyRecord> findIdempotencyKey(String key, long notBefore);
 
-    public int deleteIdempotencyKeysBefore(long before) {
-        return jdbc.update("DELETE FROM idempotency_keys WHERE created_at < ?", ps -> ps.setLong(1, before));
-    }
+    int deleteIdempotencyKeysBefore(long before);
 
-    public Optional<BatchRecord> findBatch(String id) {
-        return jdbc.query("SELECT * FROM batches WHERE id = ?", ps -> ps.setString(1, id), JobStore::batch).stream().findFirst();
-    }
+    Optional<BatchRecord> findBatch(String id);
 
     /** Newest first. Null filters are ignored. */
-    public List<BatchRecord> listBatches(String status, String target, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM batches WHERE 1=1");
-        if (status != null) {
-            sql.append(" AND status = ?");
-        }
-        if (target != null) {
-            sql.append(" AND target = ?");
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-        return jdbc.query(sql.toString(), ps -> {
-            int i = 1;
-            if (status != null) {
-                ps.setString(i++, status);
-            }
-            if (target != null) {
-                ps.setString(i++, target);
-            }
-            ps.setInt(i, limit);
-        }, JobStore::batch);
-    }
-
-    public List<BatchRecord> batchesWithStatus(List<String> statuses) {
-        String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        return jdbc.query("SELECT * FROM batches WHERE status IN (" + marks + ") ORDER BY created_at", ps -> {
-            for (int i = 0; i < statuses.size(); i++) {
-                ps.setString(i + 1, statuses.get(i));
-            }
-        }, JobStore::batch);
-    }
-
-    public void markStarted(String id, long startedAt) {
-        jdbc.update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?", ps -> {
-            ps.setLong(1, startedAt);
-            ps.setString(2, id);
-        });
-    }
-
-    public void finishBatch(String id, String status, String reason, BatchRecord.Counts counts, long finishedAt, ObjectNode extra) {
-        jdbc.update("UPDATE batches SET status = ?, reason = ?, succeeded = ?, failed = ?, skipped = ?, cancelled = ?, "
-                + "rolled_back = ?, rollback_failed = ?, finished_at = ?, extra = ? WHERE id = ?", ps -> {
-                    ps.setString(1, status);
-                    ps.setString(2, reason);
-                    ps.setInt(3, counts.succeeded());
-                    ps.setInt(4, counts.failed());
-                    ps.setInt(5, counts.skipped());
-                    ps.setInt(6, counts.cancelled());
-                    ps.setInt(7, counts.rolledBack());
-                    ps.setInt(8, counts.rollbackFailed());
-                    ps.setLong(9, finishedAt);
-                    ps.setString(10, extra == null ? null : extra.toString());
-                    ps.setString(11, id);
-                });
-    }
-
-    /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
-    public List<StoredItem> itemsWithStatus(String batchId, List<String> statuses, int afterIndex, int limit) {
-        String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        ItemRange range = itemRange(batchId);
-        return jdbc.query(ITEM_COLUMNS + "WHERE status IN (" + marks + ") AND item_no BETWEEN ? AND ? ORDER BY "
-                + indexOrder(statuses.size() == 1) + " LIMIT ?", ps -> {
-                    int i = 1;
-                    for (String s : statuses) {
-                        ps.setString(i++, s);
-                    }
-                    i = range.bindFrom(ps, i, afterIndex + 1);
-                    ps.setInt(i, limit);
-                }, JobStore::item);
-    }
-
-    /** Writes results; each row is {@code (batchId, index, status, resultJson[, stage, finishSeq])}. */
-    public void saveResults(List<ResultRow> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        jdbc.inTransaction(c -> {
-            Map<String, ItemRange> ranges = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ? WHERE item_no = ?")) {
-                for (ResultRow row : rows) {
-                    ItemRange range = ranges.get(row.batchId());
-                    if (range == null) {
-                        range = itemRange(c, row.batchId());
-                        ranges.put(row.batchId(), range);
-                    }
-                    if (range == ItemRange.NONE) {
-                        continue; // the batch was deleted (retention) while its results were queued
-                    }
-                    ps.setString(1, row.status());
-                    ps.setString(2, row.resultJson());
-                    if (row.stage() == null) {
-                        ps.setNull(3, Types.INTEGER);
-                    } else {
-                        ps.setInt(3, row.stage());
-                    }
-                    if (row.finishSeq() == 0) {
-                        ps.setNull(4, Types.INTEGER);
-                    } else {
-                        ps.setInt(4, row.finishSeq());
-                    }
-                    ps.setLong(5, range.number(row.index()));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        });
-    }
+    List<BatchRecord> listBatches(BatchStatus status, String target, int limit);
 
     /**
-     * An item's result; {@code stage} moves an item of a chain on to its next stage (null leaves it where it is);
-     * {@code finishSeq} is its place in the batch's finish order (0: none).
+     * The batches a crash or a shutdown left pending or running, oldest first, without those still being
+     * filled from a file (the file drop goes on with them).
      */
-    public record ResultRow(String batchId, int index, String status, String resultJson, Integer stage, int finishSeq) {
-        public ResultRow(String batchId, int index, String status, String resultJson, Integer stage) {
-            this(batchId, index, status, resultJson, stage, 0);
-        }
+    List<BatchRecord> unfinished();
 
-        public ResultRow(String batchId, int index, String status, String resultJson) {
-            this(batchId, index, status, resultJson, null);
-        }
-    }
+    void markStarted(String id, long startedAt);
 
-    /** An item's latest result at its place in the finish order. */
-    public record FinishedItem(int finishSeq, String idJson, String status) {
-    }
-
-    /** The last place in a batch's finish order that a stored result holds; 0 when none does. */
-    public int lastFinishSeq(String batchId) {
-        ItemRange range = itemRange(batchId);
-        return jdbc.query("SELECT COALESCE(MAX(finish_seq), 0) FROM items WHERE item_no BETWEEN ? AND ?",
-                ps -> range.bindFrom(ps, 1, 0), rs -> rs.getInt(1)).get(0);
-    }
-
-    /** Items whose latest result is at a place in the finish order after {@code afterSeq} and up to {@code uptoSeq}, in that order. */
-    public List<FinishedItem> finishedBetween(String batchId, int afterSeq, int uptoSeq, int limit) {
-        ItemRange range = itemRange(batchId);
-        return jdbc.query("SELECT finish_seq, id_json, status FROM items WHERE item_no BETWEEN ? AND ? AND finish_seq > ? "
-                + "AND finish_seq <= ? ORDER BY finish_seq LIMIT ?", ps -> {
-                    int i = range.bindFrom(ps, 1, 0);
-                    ps.setInt(i++, afterSeq);
-                    ps.setInt(i++, uptoSeq);
-                    ps.setInt(i, limit);
-                }, rs -> new FinishedItem(rs.getInt(1), rs.getString(2), rs.getString(3)));
-    }
-
-    /** How many items of a batch have a status at a stage. */
-    public record StageCount(String status, int stage, int count) {
-    }
-
-    public List<StageCount> countByStatusAndStage(String batchId) {
-        ItemRange range = itemRange(batchId);
-        return jdbc.query("SELECT status, stage, COUNT(*) FROM items WHERE item_no BETWEEN ? AND ? GROUP BY status, stage",
-                ps -> range.bindFrom(ps, 1, 0), rs -> new StageCount(rs.getString(1), rs.getInt(2), rs.getInt(3)));
-    }
-
-    /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
-    public List<StoredItem> itemsAtStage(String batchId, String status, int stage, int afterIndex, int limit) {
-        ItemRange range = itemRange(batchId);
-        return jdbc.query(ITEM_COLUMNS + "WHERE status = ? AND stage = ? AND item_no BETWEEN ? AND ? ORDER BY " + indexOrder(true)
-                + " LIMIT ?", ps -> {
-                    ps.setString(1, status);
-                    ps.setInt(2, stage);
-                    ps.setInt(range.bindFrom(ps, 3, afterIndex + 1), limit);
-                }, JobStore::item);
-    }
+    void finishBatch(String id, BatchStatus status, String reason, BatchRecord.Counts counts, long finishedAt, ObjectNode extra);
 
     /**
      * Records the phase a batch is entering; a restart resumes there. {@code reason} and {@code extra}
      * are written when given (a rollback keeps why it started and the stage tallies it started from).
      */
-    public void enterPhase(String batchId, String phase, String reason, ObjectNode extra) {
-        jdbc.update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
-            ps.setString(1, phase);
-            ps.setString(2, reason);
-            ps.setString(3, extra == null ? null : extra.toString());
-            ps.setString(4, batchId);
-        });
-    }
+    void enterPhase(String batchId, String phase, String reason, ObjectNode extra);
 
-    public Optional<String> findPhase(String batchId) {
-        return jdbc.query("SELECT phase FROM batches WHERE id = ?", ps -> ps.setString(1, batchId), rs -> rs.getString(1))
-                .stream().filter(java.util.Objects::nonNull).findFirst();
-    }
+    Optional<String> findPhase(String batchId);
 
-    /** Marks every item still in {@code fromStatuses} as {@code toStatus} with the given result document. */
-    public int markRemaining(String batchId, List<String> fromStatuses, String toStatus) {
-        String marks = String.join(",", fromStatuses.stream().map(s -> "?").toList());
-        ItemRange range = itemRange(batchId);
-        return jdbc.update("UPDATE items SET status = ? WHERE item_no BETWEEN ? AND ? AND status IN (" + marks + ")", ps -> {
-            ps.setString(1, toStatus);
-            int i = range.bindFrom(ps, 2, 0);
-            for (String s : fromStatuses) {
-                ps.setString(i++, s);
-            }
-        });
-    }
+    /** Writes results; rows of a batch that is no longer stored are dropped. */
+    void saveResults(List<ResultRow> rows);
 
-    public Map<String, Integer> countByStatus(String batchId) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        ItemRange range = itemRange(batchId);
-        jdbc.query("SELECT status, COUNT(*) FROM items WHERE item_no BETWEEN ? AND ? GROUP BY status", ps -> range.bindFrom(ps, 1, 0),
-                rs -> counts.put(rs.getString(1), rs.getInt(2)));
-        return counts;
-    }
+    /** Items whose status is one of {@code statuses}, by index, after {@code afterIndex}: a page of a resumable scan. */
+    List<StoredItem> itemsWithStatus(String batchId, List<ItemStatus> statuses, int afterIndex, int limit);
 
-    public int countItems(String batchId, String status) {
-        ItemRange range = itemRange(batchId);
-        return jdbc.query("SELECT COUNT(*) FROM items WHERE item_no BETWEEN ? AND ?" + (status == null ? "" : " AND status = ?"), ps -> {
-            int i = range.bindFrom(ps, 1, 0);
-            if (status != null) {
-                ps.setString(i, status);
-            }
-        }, rs -> rs.getInt(1)).get(0);
-    }
+    /** Items with {@code status} at {@code stage}, by index, after {@code afterIndex}: a page of one stage's scan. */
+    List<StoredItem> itemsAtStage(String batchId, ItemStatus status, int stage, int afterIndex, int limit);
 
-    /**
-     * A page of items in input order, optionally of one status. Unfiltered, the offset is the first
-     * index (an item's index is its place in the batch): H2 reads and drops every row an OFFSET skips
-     * (paging through 100,000 results took twice as long).
-     */
-    public List<StoredItem> items(String batchId, String status, int offset, int limit) {
-        ItemRange range = itemRange(batchId);
-        if (status == null) {
-            return itemsAfter(range, null, offset - 1, limit);
-        }
-        return jdbc.query(ITEM_COLUMNS + "WHERE status = ? AND item_no BETWEEN ? AND ? ORDER BY " + indexOrder(true)
-                + " LIMIT ? OFFSET ?", ps -> {
-                    ps.setString(1, status);
-                    int i = range.bindFrom(ps, 2, 0);
-                    ps.setInt(i++, limit);
-                    ps.setInt(i, offset);
-                }, JobStore::item);
-    }
+    /** How many items of a batch have each status at each stage. */
+    List<StageCount> countByStatusAndStage(String batchId);
+
+    /** How many items of a batch there are, or have {@code status} when it is not null. */
+    int countItems(String batchId, ItemStatus status);
+
+    /** Marks every item still in {@code fromStatuses} as {@code toStatus}; returns how many. */
+    int markRemaining(String batchId, List<ItemStatus> fromStatuses, ItemStatus toStatus);
+
+    /** A page of items in input order, optionally of one status, skipping {@code offset}. */
+    List<StoredItem> items(String batchId, ItemStatus status, int offset, int limit);
 
     /** Streams the items of a batch in input order, a page at a time, without holding them all in memory. */
-    public void forEachItem(String batchId, String status, Consumer<StoredItem> consumer) {
-        ItemRange range = itemRange(batchId);
-        int after = -1;
-        List<StoredItem> page;
-        do {
-            page = itemsAfter(range, status, after, INSERT_CHUNK);
-            page.forEach(consumer);
-            if (!page.isEmpty()) {
-                after = page.get(page.size() - 1).index();
-            }
-        } while (page.size() == INSERT_CHUNK);
-    }
+    void forEachItem(String batchId, ItemStatus status, Consumer<StoredItem> consumer);
 
     /**
      * A page of a batch's items in input order after {@code afterIndex}, optionally of one status, for a
      * reader that pages on its own; empty when the batch is not (or no longer) stored, so a batch deleted
      * part-way is told apart from its last page.
      */
-    public Optional<List<StoredItem>> itemsAfter(String batchId, String status, int afterIndex, int limit) {
-        ItemRange range = itemRange(batchId);
-        List<StoredItem> page = range == ItemRange.NONE ? List.of() : itemsAfter(range, status, afterIndex, limit);
-        // a short page ends the list only if the batch outlived its read: a delete may have committed in between
-        return page.size() < limit && itemRange(batchId) == ItemRange.NONE ? Optional.empty() : Optional.of(page);
-    }
+    Optional<List<StoredItem>> itemsAfter(String batchId, ItemStatus status, int afterIndex, int limit);
 
-    private List<StoredItem> itemsAfter(ItemRange range, String status, int afterIndex, int limit) {
-        return jdbc.query(ITEM_COLUMNS + "WHERE " + (status == null ? "" : "status = ? AND ") + "item_no BETWEEN ? AND ? ORDER BY "
-                + indexOrder(status != null) + " LIMIT ?", ps -> {
-                    int i = 1;
-                    if (status != null) {
-                        ps.setString(i++, status);
-                    }
-                    ps.setInt(range.bindFrom(ps, i, afterIndex + 1), limit);
-                }, JobStore::item);
-    }
+    /** The last place in a batch's finish order that a stored result holds; 0 when none does. */
+    int lastFinishSeq(String batchId);
 
-    /**
-     * Input order spelled as the index that holds it: filtered by status, with a plain {@code ORDER BY
-     * item_no} H2 reads every matching row and sorts them for each page (a million-item batch then pages
-     * in quadratic time); naming the constant leading column lets it walk the index and stop after one page.
-     */
-    private static String indexOrder(boolean oneStatus) {
-        return oneStatus ? "status, item_no" : "item_no";
-    }
+    /** Items whose latest result is at a place in the finish order after {@code afterSeq} and up to {@code uptoSeq}, in that order. */
+    List<FinishedItem> finishedBetween(String batchId, int afterSeq, int uptoSeq, int limit);
 
-    public int deleteFinishedBefore(long before) {
-        List<String> ids = jdbc.query("SELECT id FROM batches WHERE finished_at IS NOT NULL AND finished_at < ?",
-                ps -> ps.setLong(1, before), rs -> rs.getString(1));
-        for (String id : ids) {
-            jdbc.inTransaction(c -> deleteBatch(c, id));
-        }
-        return ids.size();
-    }
+    /** Deletes a batch with its items, item ids and idempotency key. */
+    void deleteBatch(String batchId);
 
-    /** Deletes a batch with its items, item ids and idempotency key, in the caller's transaction. */
-    public static void deleteBatch(Connection c, String batchId) throws SQLException {
-        ItemRange range = itemRange(c, batchId);
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM items WHERE item_no BETWEEN ? AND ?")) {
-            range.bindFrom(ps, 1, 0);
-            ps.executeUpdate();
-        }
-        for (String sql : List.of("DELETE FROM item_keys WHERE batch_id = ?", "DELETE FROM idempotency_keys WHERE batch_id = ?",
-                "DELETE FROM batches WHERE id = ?")) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, batchId);
-                ps.executeUpdate();
-            }
-        }
-    }
+    /** Deletes the batches finished before {@code before} (epoch ms); returns how many. */
+    int deleteFinishedBefore(long before);
 
     @Override
-    public void close() {
-        dataSource.close();
-    }
-
-    private static void insertBatch(Connection c, BatchRecord b) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO batches (id, target, operation, spec, status, total, "
-                + "trigger_name, retry_of, created_at, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, b.id());
-            ps.setString(2, b.target());
-            ps.setString(3, b.operation());
-            ps.setString(4, b.specJson());
-            ps.setString(5, b.status());
-            ps.setInt(6, b.total());
-            ps.setString(7, b.trigger());
-            ps.setString(8, b.retryOf());
-            ps.setLong(9, b.createdAt());
-            ps.setString(10, b.extra() == null ? null : b.extra().toString());
-            ps.executeUpdate();
-        }
-    }
-
-    private static void insertItems(Connection c, String batchId, Iterator<StoredItem> items) throws SQLException {
-        ItemRange range = itemRange(c, batchId);
-        if (range == ItemRange.NONE) {
-            throw new SQLException("batch " + batchId + " is not in the job store");
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (item_no, id_json, params, status) VALUES (?,?,?,?)")) {
-            int pending = 0;
-            while (items.hasNext()) {
-                StoredItem item = items.next();
-                ps.setLong(1, range.number(item.index()));
-                ps.setString(2, item.idJson());
-                if (item.paramsJson() == null) {
-                    ps.setNull(3, Types.VARCHAR);
-                } else {
-                    ps.setString(3, item.paramsJson());
-                }
-                ps.setString(4, item.status());
-                ps.addBatch();
-                if (++pending == INSERT_CHUNK) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
-    }
-
-    private static void insertKeys(Connection c, String batchId, List<StoredItem> items) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO item_keys (batch_id, item_key, idx) VALUES (?,?,?)")) {
-            for (StoredItem item : items) {
-                ps.setString(1, batchId);
-                ps.setString(2, keyOf(item.idJson()));
-                ps.setInt(3, item.index());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** Ids are unique by their text: "7" and 7 are the same id. */
-    private static String keyOf(String idJson) {
-        return Json.read(idJson).asText();
-    }
-
-    private static BatchRecord batch(ResultSet rs) throws SQLException {
-        String extra = rs.getString("extra");
-        return new BatchRecord(rs.getString("id"), rs.getString("target"), rs.getString("operation"), rs.getString("spec"),
-                rs.getString("status"), rs.getString("reason"), rs.getInt("total"),
-                new BatchRecord.Counts(rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("skipped"),
-                        rs.getInt("cancelled"), rs.getInt("rolled_back"), rs.getInt("rollback_failed")),
-                rs.getString("trigger_name"), rs.getString("retry_of"), rs.getLong("created_at"),
-                nullableLong(rs, "started_at"), nullableLong(rs, "finished_at"),
-                extra == null ? null : (ObjectNode) Json.read(extra));
-    }
-
-    private static StoredItem item(ResultSet rs) throws SQLException {
-        return new StoredItem(ItemRange.indexOf(rs.getLong(1)), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
-    }
-
-    private ItemRange itemRange(String batchId) {
-        return jdbc.query(BATCH_NUMBER, ps -> ps.setString(1, batchId), rs -> ItemRange.of(rs.getLong(1))).stream()
-                .findFirst().orElse(ItemRange.NONE);
-    }
-
-    private static ItemRange itemRange(Connection c, String batchId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BATCH_NUMBER)) {
-            ps.setString(1, batchId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? ItemRange.of(rs.getLong(1)) : ItemRange.NONE;
-            }
-        }
-    }
+    void close();
 
     /**
-     * The numbers of a batch's items: an item is {@code items.item_no} = its batch's number × 2^32 + its
-     * index (migration V6 says why). An unknown batch has the empty range.
+     * An item's result as the store keeps it: {@code resultJson} in the store's column format
+     * ({@link ResultColumn}); {@code stage} moves an item of a chain on to its next stage (null leaves it
+     * where it is); {@code finishSeq} is its place in the batch's finish order (0: none).
      */
-    private record ItemRange(long first, long last) {
-
-        static final ItemRange NONE = new ItemRange(1, 0);
-
-        static ItemRange of(long batchNumber) {
-            return new ItemRange(batchNumber << 32, (batchNumber << 32) | 0xFFFF_FFFFL);
+    record ResultRow(String batchId, int index, ItemStatus status, String resultJson, Integer stage, int finishSeq) {
+        public ResultRow(String batchId, int index, ItemStatus status, String resultJson, Integer stage) {
+            this(batchId, index, status, resultJson, stage, 0);
         }
 
-        static int indexOf(long itemNumber) {
-            return (int) itemNumber;
-        }
-
-        long number(int index) {
-            return first + index;
-        }
-
-        /** Binds "item_no BETWEEN ? AND ?" to the items from {@code fromIndex} on; returns the next parameter. */
-        int bindFrom(PreparedStatement ps, int parameter, int fromIndex) throws SQLException {
-            ps.setLong(parameter, number(fromIndex));
-            ps.setLong(parameter + 1, last);
-            return parameter + 2;
+        public ResultRow(String batchId, int index, ItemStatus status, String resultJson) {
+            this(batchId, index, status, resultJson, null);
         }
     }
 
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
+    /** An item's latest result at its place in the finish order. */
+    record FinishedItem(int finishSeq, String idJson, ItemStatus status) {
+    }
+
+    /** How many items of a batch have a status at a stage. */
+    record StageCount(ItemStatus status, int stage, int count) {
     }
 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes item results to the job store in batches (one transaction per up to 1,000 rows) from one
+ * Writes item results to the job store in batches (one transaction per full batch, below) from one
  * background thread: per-item commits would cost more than the calls themselves. The writer starts
  * a commit as soon as a result arrives, but at most one per {@link #COMMIT_INTERVAL_MS} unless a full
  * batch is waiting: a commit (an H2 chunk written to the file) costs far more than a row, and a writer

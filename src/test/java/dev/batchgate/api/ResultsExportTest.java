@@ -151,7 +151,7 @@ class ResultsExportTest {
             assertThat(reader.awaitHolding(Duration.ofSeconds(60))).isTrue();
 
             JobStore store = app.context().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
-            store.jdbc().inTransaction(c -> JobStore.deleteBatch(c, doomed));
+            store.deleteBatch(doomed);
             deleted.countDown();
 
             SlowReader.Result result = export.get();

@@ -15,7 +15,7 @@ class ItemRowsTest {
 
         StoredItem row = ItemRows.pending(item);
 
-        assertThat(row).isEqualTo(new StoredItem(5, "42", "{\"zone\":\"eu\"}", "pending", null));
+        assertThat(row).isEqualTo(new StoredItem(5, "42", "{\"zone\":\"eu\"}", ItemStatus.PENDING, null));
         assertThat(ItemRows.item(row)).isEqualTo(item);
     }
 

@@ -3,7 +3,10 @@ package dev.batchgate.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchgate.batch.BatchStatus;
+import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.store.BatchRecord;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.StoredItem;
 import dev.batchgate.testing.BatchgateTestApp;
@@ -45,15 +48,15 @@ class PhaseResumeTest {
     @Test
     void should_undo_only_what_is_left_when_a_transaction_resumes_in_its_rollback() {
         BatchSpec spec = BatchSpec.builder("svc", "start").concurrency(1).failFast(true).transaction(true).trigger("http").build();
-        try (JobStore store = store()) {
+        try (JdbcJobStore store = store()) {
             create(store, "b-rollback", spec, 4);
             store.saveResults(List.of(
-                    row("b-rollback", 0, "rolled_back", "{\"id\":\"i-0\",\"status\":\"rolled_back\",\"attempts\":1,\"durationMs\":5,"
+                    row("b-rollback", 0, ItemStatus.ROLLED_BACK, "{\"id\":\"i-0\",\"status\":\"rolled_back\",\"attempts\":1,\"durationMs\":5,"
                             + "\"rollback\":[{\"operation\":\"stop\",\"rollbackOf\":\"start\",\"status\":\"succeeded\"}]}", null),
-                    row("b-rollback", 1, "succeeded", "{\"id\":\"i-1\",\"status\":\"succeeded\",\"attempts\":1,\"durationMs\":5}", null),
-                    row("b-rollback", 2, "failed", "{\"id\":\"i-2\",\"status\":\"failed\",\"httpStatus\":500,\"attempts\":1,"
+                    row("b-rollback", 1, ItemStatus.SUCCEEDED, "{\"id\":\"i-1\",\"status\":\"succeeded\",\"attempts\":1,\"durationMs\":5}", null),
+                    row("b-rollback", 2, ItemStatus.FAILED, "{\"id\":\"i-2\",\"status\":\"failed\",\"httpStatus\":500,\"attempts\":1,"
                             + "\"durationMs\":5,\"error\":\"HTTP 500\"}", null),
-                    row("b-rollback", 3, "cancelled", null, null)));
+                    row("b-rollback", 3, ItemStatus.CANCELLED, null, null)));
             store.enterPhase("b-rollback", "rollback", "transaction_rolled_back", null);
         }
 
@@ -73,13 +76,13 @@ class PhaseResumeTest {
     void should_run_only_the_stage_each_item_is_at_when_a_chain_resumes() {
         BatchSpec spec = BatchSpec.builder("svc")
                 .stages(List.of(new BatchSpec.Stage("stop", false), new BatchSpec.Stage("start", false))).trigger("http").build();
-        try (JobStore store = store()) {
+        try (JdbcJobStore store = store()) {
             create(store, "b-chain", spec, 3);
             String stopped = "{\"id\":\"i-%d\",\"status\":\"pending\",\"attempts\":1,\"durationMs\":5,"
                     + "\"steps\":[{\"operation\":\"stop\",\"status\":\"succeeded\",\"attempts\":1,\"durationMs\":5}]}";
             store.saveResults(List.of(
-                    row("b-chain", 0, "pending", String.format(stopped, 0), 1),
-                    row("b-chain", 1, "failed", "{\"id\":\"i-1\",\"status\":\"failed\",\"httpStatus\":404,\"attempts\":1,"
+                    row("b-chain", 0, ItemStatus.PENDING, String.format(stopped, 0), 1),
+                    row("b-chain", 1, ItemStatus.FAILED, "{\"id\":\"i-1\",\"status\":\"failed\",\"httpStatus\":404,\"attempts\":1,"
                             + "\"durationMs\":5,\"steps\":[{\"operation\":\"stop\",\"status\":\"failed\"}]}", null)));
             store.enterPhase("b-chain", "run", null, null);
         }
@@ -94,20 +97,20 @@ class PhaseResumeTest {
         assertThat(summary.path("results").get(0).path("steps").findValuesAsText("operation")).containsExactly("stop", "start");
     }
 
-    JobStore store() {
-        return new JobStore(app.property("batchgate.db.url"), app.property("batchgate.db.user") == null ? "sa"
+    JdbcJobStore store() {
+        return new JdbcJobStore(app.property("batchgate.db.url"), app.property("batchgate.db.user") == null ? "sa"
                 : app.property("batchgate.db.user"), app.property("batchgate.db.password") == null ? "" : app.property("batchgate.db.password"));
     }
 
-    static void create(JobStore store, String id, BatchSpec spec, int total) {
+    static void create(JdbcJobStore store, String id, BatchSpec spec, int total) {
         long now = System.currentTimeMillis();
-        store.createBatch(new BatchRecord(id, "svc", spec.operationLabel(), BatchRequestParser.specJson(spec), "running", null, total,
+        store.createBatch(new BatchRecord(id, "svc", spec.operationLabel(), BatchRequestParser.specJson(spec), BatchStatus.RUNNING, null, total,
                 BatchRecord.Counts.ZERO, "http", null, now, now, null, null),
-                java.util.stream.IntStream.range(0, total).mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, "pending", null))
+                java.util.stream.IntStream.range(0, total).mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null))
                         .iterator(), null);
     }
 
-    static JobStore.ResultRow row(String batch, int index, String status, String json, Integer stage) {
+    static JobStore.ResultRow row(String batch, int index, ItemStatus status, String json, Integer stage) {
         return new JobStore.ResultRow(batch, index, status, json, stage);
     }
 }

@@ -3,7 +3,7 @@ package dev.batchgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchgate.ratelimit.CircuitBreaker;
-import dev.batchgate.store.JobStore;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetConfig;
 import dev.batchgate.target.TargetConfigParser;
@@ -64,7 +64,7 @@ class DocumentedDefaultsTest {
 
         assertThat(ResultWriter.DEFAULT_MAX_UNWRITTEN)
                 .isEqualTo(Integer.parseInt(shipped.getProperty("batchgate.store.max-unwritten-results")));
-        assertThat(JobStore.DEFAULT_CONNECTION_TIMEOUT)
+        assertThat(JdbcJobStore.DEFAULT_CONNECTION_TIMEOUT)
                 .isEqualTo(ConfigValues.duration(shipped.getProperty("batchgate.db.connection-timeout")));
         assertThat(CircuitBreaker.Settings.DEFAULT).isEqualTo(new CircuitBreaker.Settings(
                 Integer.parseInt(shipped.getProperty("batchgate.circuit-breaker.failures")),

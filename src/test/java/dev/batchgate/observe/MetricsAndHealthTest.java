@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
@@ -109,7 +110,7 @@ class MetricsAndHealthTest {
 
     @Test
     void should_report_down_when_the_job_store_does_not_answer() {
-        JobStore closed = new JobStore("jdbc:h2:mem:health-" + System.nanoTime(), "sa", "");
+        JobStore closed = new JdbcJobStore("jdbc:h2:mem:health-" + System.nanoTime(), "sa", "");
         closed.close();
         JobStoreHealthCheck check = new JobStoreHealthCheck(closed);
         check.setCamelContext(app.context());

@@ -3,7 +3,7 @@ package dev.batchgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.batchgate.store.JobStore;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
 import dev.batchgate.testing.TestDatabase;
@@ -24,7 +24,7 @@ class PostgresModeTest {
         try (StubServer stub = new StubServer();
              BatchgateTestApp first = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}")).start();
              BatchgateTestApp second = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}")).start()) {
-            try (Connection c = first.context().getRegistry().lookupByNameAndType("jobStore", JobStore.class)
+            try (Connection c = first.context().getRegistry().lookupByNameAndType("jobStore", JdbcJobStore.class)
                     .dataSource().getConnection()) {
                 assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
                 assertThat(c.getSchema()).isEqualTo(first.database().schema());

@@ -11,6 +11,7 @@ import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService.IdempotencyKey;
 import dev.batchgate.service.BatchService.Submitted;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.target.TargetConfigParser;
@@ -43,7 +44,7 @@ class BatchServiceIdempotencyTest {
     @BeforeEach
     void start() {
         database = TestDatabase.fresh();
-        store = new JobStore(database.url(), database.user(), database.password());
+        store = new JdbcJobStore(database.url(), database.user(), database.password());
         writer = new ResultWriter(store);
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(Map.of(
                 "batchgate.targets.svc.url", "http://127.0.0.1:1",

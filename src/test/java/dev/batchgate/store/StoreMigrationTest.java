@@ -3,12 +3,13 @@ package dev.batchgate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.batchgate.batch.BatchStatus;
+import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,15 +40,15 @@ class StoreMigrationTest {
             insertItem(c, "b-api", 0, "a");
         }
 
-        try (JobStore store = new JobStore(db.url(), db.user(), db.password())) {
+        try (JdbcJobStore store = new JdbcJobStore(db.url(), db.user(), db.password())) {
             assertThat(keys(store, "b-file")).containsExactly("a", "b");
             assertThat(keys(store, "b-api")).isEmpty();
-            assertThat(store.countItems("b-api", "pending")).isEqualTo(1);
+            assertThat(store.countItems("b-api", ItemStatus.PENDING)).isEqualTo(1);
 
-            StoredItem again = new StoredItem(2, "\"b\"", null, "pending", null);
+            StoredItem again = new StoredItem(2, "\"b\"", null, ItemStatus.PENDING, null);
             assertThatThrownBy(() -> store.appendItems("b-file", List.of(again)))
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.isConstraintViolation()).isTrue());
-            store.appendItems("b-file", List.of(new StoredItem(2, "\"c\"", null, "pending", null)));
+            store.appendItems("b-file", List.of(new StoredItem(2, "\"c\"", null, ItemStatus.PENDING, null)));
             assertThat(keys(store, "b-file")).containsExactly("a", "b", "c");
         }
     }
@@ -60,7 +61,7 @@ class StoreMigrationTest {
             execute(c, "UPDATE \"flyway_schema_history\" SET \"checksum\" = -707820968 WHERE \"version\" = '4'");
         }
 
-        try (JobStore store = new JobStore(db.url(), db.user(), db.password())) {
+        try (JdbcJobStore store = new JdbcJobStore(db.url(), db.user(), db.password())) {
             assertThat(store.isReachable()).isTrue();
         }
         Flyway.configure().dataSource(db.url(), db.user(), db.storePassword()).load().validate();
@@ -79,24 +80,25 @@ class StoreMigrationTest {
                     + "('b-chain', 0, '\"a\"', NULL, 'pending', NULL, 2)");
         }
 
-        try (JobStore store = new JobStore(db.url(), db.user(), db.password())) {
+        try (JdbcJobStore store = new JdbcJobStore(db.url(), db.user(), db.password())) {
             assertThat(store.items("b-old", null, 0, 10)).containsExactly(
-                    new StoredItem(0, "\"a\"", "{\"x\":1}", "succeeded", "{\"ok\":true}"),
-                    new StoredItem(1, "\"b\"", null, "pending", null));
-            assertThat(store.countByStatusAndStage("b-chain")).containsExactly(new JobStore.StageCount("pending", 2, 1));
+                    new StoredItem(0, "\"a\"", "{\"x\":1}", ItemStatus.SUCCEEDED, "{\"ok\":true}"),
+                    new StoredItem(1, "\"b\"", null, ItemStatus.PENDING, null));
+            assertThat(store.countByStatusAndStage("b-chain")).containsExactly(new JobStore.StageCount(ItemStatus.PENDING, 2, 1));
 
-            store.saveResults(List.of(new JobStore.ResultRow("b-old", 1, "failed", "{}")));
-            assertThat(store.countByStatus("b-old")).containsEntry("succeeded", 1).containsEntry("failed", 1);
-            assertThat(store.countByStatus("b-chain")).containsExactly(Map.entry("pending", 1));
+            store.saveResults(List.of(new JobStore.ResultRow("b-old", 1, ItemStatus.FAILED, "{}")));
+            assertThat(store.countItems("b-old", ItemStatus.SUCCEEDED)).isEqualTo(1);
+            assertThat(store.countItems("b-old", ItemStatus.FAILED)).isEqualTo(1);
+            assertThat(store.countByStatusAndStage("b-chain")).containsExactly(new JobStore.StageCount(ItemStatus.PENDING, 2, 1));
 
-            store.createBatch(new BatchRecord("b-new", "svc", "start", "{}", "running", null, 1, BatchRecord.Counts.ZERO,
-                    "api", null, 0L, null, null, null), List.of(new StoredItem(0, "\"n\"", null, "pending", null)).iterator(), null);
+            store.createBatch(new BatchRecord("b-new", "svc", "start", "{}", BatchStatus.RUNNING, null, 1, BatchRecord.Counts.ZERO,
+                    "api", null, 0L, null, null, null), List.of(new StoredItem(0, "\"n\"", null, ItemStatus.PENDING, null)).iterator(), null);
             assertThat(store.items("b-new", null, 0, 10)).extracting(StoredItem::idJson).containsExactly("\"n\"");
             assertThat(store.countItems("b-old", null)).isEqualTo(2);
         }
     }
 
-    private static List<String> keys(JobStore store, String batchId) {
+    private static List<String> keys(JdbcJobStore store, String batchId) {
         return store.jdbc().query("SELECT item_key FROM item_keys WHERE batch_id = ? ORDER BY idx", ps -> ps.setString(1, batchId),
                 rs -> rs.getString(1));
     }

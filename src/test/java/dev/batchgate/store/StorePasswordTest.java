@@ -22,7 +22,7 @@ class StorePasswordTest {
     void should_create_an_owner_only_password_when_a_new_store_has_none_configured() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("data/batchgate");
 
-        try (JobStore store = new JobStore(url, "sa", "")) {
+        try (JdbcJobStore store = new JdbcJobStore(url, "sa", "")) {
             assertThat(store.isReachable()).isTrue();
         }
 
@@ -43,7 +43,7 @@ class StorePasswordTest {
         String url = "jdbc:h2:file:" + dir.resolve("old");
         DriverManager.getConnection(url, "sa", "").close();
 
-        try (JobStore store = new JobStore(url, "sa", "")) {
+        try (JdbcJobStore store = new JdbcJobStore(url, "sa", "")) {
             assertThat(store.isReachable()).isTrue();
         }
 
@@ -56,7 +56,7 @@ class StorePasswordTest {
     void should_share_the_store_when_a_second_process_opens_it_with_the_same_settings() {
         String url = "jdbc:h2:file:" + dir.resolve("shared");
 
-        try (JobStore server = new JobStore(url, "sa", ""); JobStore second = new JobStore(url, "sa", "")) {
+        try (JdbcJobStore server = new JdbcJobStore(url, "sa", ""); JdbcJobStore second = new JdbcJobStore(url, "sa", "")) {
             assertThat(server.isReachable()).isTrue();
             assertThat(second.isReachable()).isTrue();
         }
@@ -66,7 +66,7 @@ class StorePasswordTest {
     void should_use_the_configured_password_and_create_no_file_when_one_is_set() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("own");
 
-        try (JobStore store = new JobStore(url, "sa", "chosen-by-operator")) {
+        try (JdbcJobStore store = new JdbcJobStore(url, "sa", "chosen-by-operator")) {
             assertThat(store.isReachable()).isTrue();
         }
 

@@ -3,6 +3,8 @@ package dev.batchgate.facade.llm;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.SummarySection;
 import dev.batchgate.json.Json;
+import dev.batchgate.store.UsageRow;
+import dev.batchgate.store.UsageStore;
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,11 +27,11 @@ public record BatchUsageSection(long calls, long inputTokens, long outputTokens,
 
         static final ModelCalls NONE = new ModelCalls(0, 0, 0, 0);
 
-        ModelCalls add(String status, long n) {
+        ModelCalls add(UsageRow.Status status, long n) {
             return switch (status) {
-                case UsageRow.SUCCEEDED -> new ModelCalls(calls + n, succeeded + n, rateLimited, failed);
-                case UsageRow.RATE_LIMITED -> new ModelCalls(calls + n, succeeded, rateLimited + n, failed);
-                default -> new ModelCalls(calls + n, succeeded, rateLimited, failed + n);
+                case SUCCEEDED -> new ModelCalls(calls + n, succeeded + n, rateLimited, failed);
+                case RATE_LIMITED -> new ModelCalls(calls + n, succeeded, rateLimited + n, failed);
+                case FAILED -> new ModelCalls(calls + n, succeeded, rateLimited, failed + n);
             };
         }
     }
@@ -47,8 +49,8 @@ public record BatchUsageSection(long calls, long inputTokens, long outputTokens,
         return section;
     }
 
-    /** Counts {@code n} calls of {@code model} that ended {@code status} (a {@link UsageRow} status). */
-    public BatchUsageSection add(String model, String status, long n, long addedInput, long addedOutput, BigDecimal addedCost) {
+    /** Counts {@code n} calls of {@code model} that ended {@code status}. */
+    public BatchUsageSection add(String model, UsageRow.Status status, long n, long addedInput, long addedOutput, BigDecimal addedCost) {
         Map<String, ModelCalls> byModel = new LinkedHashMap<>(models);
         byModel.put(model, byModel.getOrDefault(model, ModelCalls.NONE).add(status, n));
         return new BatchUsageSection(calls + n, inputTokens + addedInput, outputTokens + addedOutput,

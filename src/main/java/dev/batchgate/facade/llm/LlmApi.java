@@ -12,6 +12,7 @@ import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
+import dev.batchgate.store.UsageStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -77,7 +78,7 @@ public final class LlmApi {
         String batchId = ctx.queryParams().get("batchId");
         Instant from = Instant.now().minus(since);
         blocking(ctx, () -> {
-            List<UsageGroups.Sums> sums = usage.sums(from.toEpochMilli(), batchId, groupBy);
+            List<UsageStore.Sums> sums = usage.sums(from.toEpochMilli(), batchId, groupBy);
             ObjectNode body = Json.object();
             body.put("since", from.toString());
             body.set("groupBy", Json.MAPPER.valueToTree(groupBy));

@@ -4,6 +4,7 @@ import dev.batchgate.batch.ItemRunner;
 import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.config.Settings;
 import dev.batchgate.service.BatchService;
+import dev.batchgate.store.UsageStore;
 import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfig;
 import dev.batchgate.target.TargetRegistry;

@@ -10,6 +10,8 @@ import dev.batchgate.batch.ItemResult;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
 import dev.batchgate.store.StoreException;
+import dev.batchgate.store.UsageRow;
+import dev.batchgate.store.UsageStore;
 import dev.batchgate.target.CallOutcome;
 import dev.batchgate.target.ResolvedRequest;
 import dev.batchgate.target.TargetCaller;
@@ -200,7 +202,7 @@ public final class LlmItemRunner implements ItemProcedure {
         private BigDecimal cost = BigDecimal.ZERO;
         private BigDecimal lastCost;
         private String model;
-        private String status;
+        private UsageRow.Status status;
         private String error;
         private LlmAnswer answer;
 
@@ -214,9 +216,9 @@ public final class LlmItemRunner implements ItemProcedure {
             outputTokens += calledAnswer.outputTokens();
             cost = cost.add(callCost);
             status = switch (calledAnswer.kind()) {
-                case SUCCEEDED -> UsageRow.SUCCEEDED;
-                case QUOTA -> UsageRow.RATE_LIMITED;
-                default -> UsageRow.FAILED;
+                case SUCCEEDED -> UsageRow.Status.SUCCEEDED;
+                case QUOTA -> UsageRow.Status.RATE_LIMITED;
+                default -> UsageRow.Status.FAILED;
             };
         }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.json.Json;
+import dev.batchgate.store.UsageStore;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,16 +23,6 @@ public final class UsageGroups {
     /** The plain columns {@code groupBy} may name, besides {@code metadata.<key>}. */
     public static final Set<String> COLUMNS = Set.of("operation", "model", "status", "batchId");
 
-    /** Sums of one group as the store returns them; {@code values} holds each store column's value. */
-    public record Sums(Map<String, String> values, long requests, long rateLimited, long failed, long inputTokens,
-                       long outputTokens, BigDecimal costUsd) {
-
-        Sums plus(Sums other) {
-            return new Sums(values, requests + other.requests, rateLimited + other.rateLimited, failed + other.failed,
-                    inputTokens + other.inputTokens, outputTokens + other.outputTokens, costUsd.add(other.costUsd));
-        }
-    }
-
     private UsageGroups() {
     }
 
@@ -44,9 +35,9 @@ public final class UsageGroups {
      * Folds store sums into one group per distinct value of {@code groupBy}, in a stable order.
      * A {@code metadata.<key>} value is read from the {@code metadata} column's JSON.
      */
-    public static List<ObjectNode> fold(List<String> groupBy, List<Sums> rows) {
-        Map<List<JsonNode>, Sums> groups = new LinkedHashMap<>();
-        for (Sums row : rows) {
+    public static List<ObjectNode> fold(List<String> groupBy, List<UsageStore.Sums> rows) {
+        Map<List<JsonNode>, UsageStore.Sums> groups = new LinkedHashMap<>();
+        for (UsageStore.Sums row : rows) {
             List<JsonNode> key = new ArrayList<>();
             JsonNode metadata = null;
             for (String name : groupBy) {
@@ -62,7 +53,7 @@ public final class UsageGroups {
                     key.add(value == null ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().textNode(value));
                 }
             }
-            groups.merge(key, row, Sums::plus);
+            groups.merge(key, row, UsageStore.Sums::plus);
         }
         List<ObjectNode> result = new ArrayList<>();
         groups.entrySet().stream().sorted(Comparator.comparing(e -> e.getKey().toString())).forEach(e -> {
@@ -77,9 +68,9 @@ public final class UsageGroups {
     }
 
     /** Everything added up. */
-    public static ObjectNode totals(List<Sums> rows) {
-        Sums total = new Sums(Map.of(), 0, 0, 0, 0, 0, BigDecimal.ZERO);
-        for (Sums row : rows) {
+    public static ObjectNode totals(List<UsageStore.Sums> rows) {
+        UsageStore.Sums total = new UsageStore.Sums(Map.of(), 0, 0, 0, 0, 0, BigDecimal.ZERO);
+        for (UsageStore.Sums row : rows) {
             total = total.plus(row);
         }
         return put(Json.object(), total);
@@ -91,7 +82,7 @@ public final class UsageGroups {
         return array;
     }
 
-    private static ObjectNode put(ObjectNode node, Sums sums) {
+    private static ObjectNode put(ObjectNode node, UsageStore.Sums sums) {
         node.put("requests", sums.requests());
         node.put("inputTokens", sums.inputTokens());
         node.put("outputTokens", sums.outputTokens());

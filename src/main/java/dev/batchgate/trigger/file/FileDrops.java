@@ -14,6 +14,7 @@ import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
 import dev.batchgate.service.LiveBatch;
+import dev.batchgate.store.FileDropStore;
 import dev.batchgate.target.Target;
 import java.io.Closeable;
 import java.io.IOException;
@@ -103,7 +104,7 @@ public final class FileDrops {
      */
     public void recover() {
         recovery.execute(() -> {
-            for (FileDropStore.Drop drop : drops.withState(FileDropStore.QUEUED)) {
+            for (FileDropStore.Drop drop : drops.withState(FileDropStore.State.QUEUED)) {
                 batches.find(drop.batchId()).filter(b -> b.status().isFinished())
                         .ifPresent(r -> outboxWriter.execute(() -> writeOutbox(drop.batchId())));
             }
@@ -115,7 +116,7 @@ public final class FileDrops {
                             PROCESSING);
                 }
             }
-            for (FileDropStore.Drop drop : drops.withState(FileDropStore.READING)) {
+            for (FileDropStore.Drop drop : drops.withState(FileDropStore.State.READING)) {
                 if (!Files.exists(inbox.resolve(drop.workPath()))) {
                     reject(drop.sourceName(), drop.batchId(), List.of(problem(null, null, null,
                             "the file was removed from " + PROCESSING + " before it was read to the end")));
@@ -128,7 +129,7 @@ public final class FileDrops {
     private void recover(String workPath) {
         FileDropStore.Drop drop = drops.findByWorkPath(workPath);
         String sourceName = sourceName(workPath);
-        if (drop == null || drop.state().equals(FileDropStore.READING)) {
+        if (drop == null || drop.state() == FileDropStore.State.READING) {
             LOG.info("file {}: reading on after a restart ({})", sourceName,
                     drop == null ? "from the start" : "into batch " + drop.batchId());
             move(workPath, read(sourceName, workPath, drop));
@@ -362,7 +363,7 @@ public final class FileDrops {
         try {
             FileDropStore.Drop drop = drops.find(batchId);
             ObjectNode summary = batches.finishedSummary(batchId).orElse(null);
-            if (drop == null || !drop.state().equals(FileDropStore.QUEUED) || summary == null) {
+            if (drop == null || drop.state() != FileDropStore.State.QUEUED || summary == null) {
                 return;
             }
             summary.put("file", drop.sourceName());

@@ -8,6 +8,8 @@ import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
+import dev.batchgate.store.ScheduleFiring;
+import dev.batchgate.store.ScheduleStore;
 import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import dev.batchgate.trigger.file.ItemFileReader;
@@ -32,15 +34,6 @@ public final class Schedules {
 
     private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
 
-    public enum Outcome { STARTED, SKIPPED, FAILED }
-
-    /**
-     * The last firing of a schedule; {@code batchId} is the batch of the last firing that started
-     * one, and the counters count every firing since the schedule was first seen.
-     */
-    public record Firing(long firedAt, Outcome outcome, String batchId, String message, int started, int skipped, int failed) {
-    }
-
     private final BatchService batches;
     private final Map<String, ScheduleConfig> configs;
     private final ScheduleStore store;
@@ -56,7 +49,7 @@ public final class Schedules {
         return configs.values().stream().sorted(Comparator.comparing(ScheduleConfig::name)).toList();
     }
 
-    public Optional<Firing> lastFiring(String name) {
+    public Optional<ScheduleFiring> lastFiring(String name) {
         return store.last(name);
     }
 
@@ -65,10 +58,10 @@ public final class Schedules {
         ScheduleConfig config = configs.get(name);
         synchronized (config) {
             long now = System.currentTimeMillis();
-            Firing last = store.last(name).orElse(new Firing(0, null, null, null, 0, 0, 0));
+            ScheduleFiring last = store.last(name).orElse(ScheduleFiring.NEVER);
             if (last.batchId() != null && stillRunning(last.batchId())) {
                 LOG.info("schedule {} skipped: batch {} of its previous firing is still running", name, last.batchId());
-                store.save(name, new Firing(now, Outcome.SKIPPED, last.batchId(), "batch " + last.batchId()
+                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.SKIPPED, last.batchId(), "batch " + last.batchId()
                         + " of the previous firing was still running", last.started(), last.skipped() + 1, last.failed()));
                 return;
             }
@@ -76,10 +69,10 @@ public final class Schedules {
                 LiveBatch run = start(config);
                 LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
                         config.target(), config.operation());
-                store.save(name, new Firing(now, Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
+                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
             } catch (BadRequestException e) {
                 LOG.warn("schedule {} could not start a batch: {}", name, e.getMessage());
-                store.save(name, new Firing(now, Outcome.FAILED, last.batchId(), e.getMessage(), last.started(), last.skipped(),
+                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.FAILED, last.batchId(), e.getMessage(), last.started(), last.skipped(),
                         last.failed() + 1));
             }
         }
@@ -187,9 +180,9 @@ public final class Schedules {
             node.put("itemsFile", config.itemsFile().toString());
         }
         node.put("nextFiringAt", nextFiringAt == null ? null : nextFiringAt.toString());
-        Optional<Firing> last = lastFiring(config.name());
+        Optional<ScheduleFiring> last = lastFiring(config.name());
         if (last.isPresent()) {
-            Firing f = last.get();
+            ScheduleFiring f = last.get();
             ObjectNode lastNode = node.putObject("lastFiring");
             lastNode.put("at", Instant.ofEpochMilli(f.firedAt()).toString());
             lastNode.put("outcome", f.outcome().name().toLowerCase(Locale.ROOT));

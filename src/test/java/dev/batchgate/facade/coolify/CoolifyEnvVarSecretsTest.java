@@ -13,7 +13,7 @@ import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchItem;
 import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.json.Json;
-import dev.batchgate.store.JobStore;
+import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.TestDatabase;
 import java.sql.Connection;
@@ -140,7 +140,7 @@ class CoolifyEnvVarSecretsTest {
     }
 
     private static List<String> everyValueInTheJobStore(BatchgateTestApp app) throws SQLException {
-        DataSource store = app.context().getRegistry().lookupByNameAndType("jobStore", JobStore.class).dataSource();
+        DataSource store = app.context().getRegistry().lookupByNameAndType("jobStore", JdbcJobStore.class).dataSource();
         List<String> values = new ArrayList<>();
         try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();

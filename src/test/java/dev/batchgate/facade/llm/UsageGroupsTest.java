@@ -3,6 +3,7 @@ package dev.batchgate.facade.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.store.UsageStore;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -11,16 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class UsageGroupsTest {
 
-    private static UsageGroups.Sums sums(String operation, String metadata, long requests, long in, long out, String cost) {
+    private static UsageStore.Sums sums(String operation, String metadata, long requests, long in, long out, String cost) {
         Map<String, String> values = new HashMap<>();
         values.put("operation", operation);
         values.put("metadata", metadata);
-        return new UsageGroups.Sums(values, requests, 1, 0, in, out, new BigDecimal(cost));
+        return new UsageStore.Sums(values, requests, 1, 0, in, out, new BigDecimal(cost));
     }
 
     @Test
     void should_merge_rows_of_batches_with_the_same_project_when_grouping_by_a_metadata_key() {
-        List<UsageGroups.Sums> rows = List.of(
+        List<UsageStore.Sums> rows = List.of(
                 sums("GENERATE_SCRIPT", "{\"projectId\":\"p1\",\"user\":\"a\"}", 2, 10, 20, "0.5"),
                 sums("GENERATE_SCRIPT", "{\"projectId\":\"p1\",\"user\":\"b\"}", 3, 1, 2, "0.25"),
                 sums("GENERATE_SCRIPT", "{\"projectId\":7}", 1, 5, 5, "0.1"),

@@ -1,6 +1,5 @@
-package dev.batchgate.trigger.schedule;
+package dev.batchgate.store;
 
-import dev.batchgate.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,16 +7,17 @@ import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The last firing of each schedule ({@code schedule_firings}, migration V4), so that it survives a restart. */
-public final class ScheduleStore {
+/** The schedule firings in {@code schedule_firings} (migration V4). */
+final class JdbcScheduleStore implements ScheduleStore {
 
     private final DataSource dataSource;
 
-    public ScheduleStore(DataSource dataSource) {
+    JdbcScheduleStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    Optional<Schedules.Firing> last(String name) {
+    @Override
+    public Optional<ScheduleFiring> last(String name) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT fired_at, outcome, batch_id, message, started, skipped, failed FROM schedule_firings WHERE name = ?")) {
             ps.setString(1, name);
@@ -25,7 +25,7 @@ public final class ScheduleStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Schedules.Firing(rs.getLong(1), Schedules.Outcome.valueOf(rs.getString(2)),
+                return Optional.of(new ScheduleFiring(rs.getLong(1), ScheduleFiring.Outcome.valueOf(rs.getString(2)),
                         rs.getString(3), rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getInt(7)));
             }
         } catch (SQLException e) {
@@ -33,7 +33,8 @@ public final class ScheduleStore {
         }
     }
 
-    void save(String name, Schedules.Firing firing) {
+    @Override
+    public void save(String name, ScheduleFiring firing) {
         try (Connection c = dataSource.getConnection()) {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE schedule_firings SET fired_at = ?, outcome = ?, batch_id = ?, "
@@ -53,7 +54,7 @@ public final class ScheduleStore {
         }
     }
 
-    private static void bind(PreparedStatement ps, Schedules.Firing firing, String name) throws SQLException {
+    private static void bind(PreparedStatement ps, ScheduleFiring firing, String name) throws SQLException {
         ps.setLong(1, firing.firedAt());
         ps.setString(2, firing.outcome().name());
         ps.setString(3, firing.batchId());

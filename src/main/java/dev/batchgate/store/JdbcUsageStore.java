@@ -1,6 +1,5 @@
-package dev.batchgate.facade.llm;
+package dev.batchgate.store;
 
-import dev.batchgate.store.StoreException;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,18 +14,19 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** The {@code llm_usage} table of the job store (migration V3): one row per call, and the usage query's sums. */
-public final class UsageStore {
+/** LLM usage in the {@code llm_usage} table (migration V3). */
+final class JdbcUsageStore implements UsageStore {
 
     private static final Map<String, String> COLUMN_OF = Map.of("operation", "operation", "model", "model",
             "status", "status", "batchId", "batch_id", "metadata", "metadata");
 
     private final DataSource dataSource;
 
-    public UsageStore(DataSource dataSource) {
+    JdbcUsageStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
+    @Override
     public void record(UsageRow row) {
         String sql = "INSERT INTO llm_usage (batch_id, item_idx, item_id, operation, model, status, http_status, input_tokens, "
                 + "output_tokens, cost_usd, latency_ms, error, metadata, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -36,7 +36,7 @@ public final class UsageStore {
             ps.setString(3, row.itemIdJson());
             ps.setString(4, row.operation());
             ps.setString(5, row.model());
-            ps.setString(6, row.status());
+            ps.setString(6, row.status().wire());
             if (row.httpStatus() == null) {
                 ps.setNull(7, Types.INTEGER);
             } else {
@@ -55,12 +55,8 @@ public final class UsageStore {
         }
     }
 
-    /**
-     * Sums of the rows since {@code since} (epoch ms), optionally of one batch, grouped by the
-     * columns behind {@code groupBy}: every {@code metadata.<key>} groups by the metadata text,
-     * which {@link UsageGroups#fold} then reads.
-     */
-    public List<UsageGroups.Sums> sums(long since, String batchId, List<String> groupBy) {
+    @Override
+    public List<Sums> sums(long since, String batchId, List<String> groupBy) {
         Set<String> keys = new LinkedHashSet<>();
         for (String name : groupBy) {
             keys.add(name.startsWith("metadata.") ? "metadata" : name);
@@ -78,7 +74,7 @@ public final class UsageStore {
             if (batchId != null) {
                 ps.setString(2, batchId);
             }
-            List<UsageGroups.Sums> rows = new ArrayList<>();
+            List<Sums> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, String> values = new LinkedHashMap<>();
@@ -90,7 +86,7 @@ public final class UsageStore {
                     if (requests == 0) {
                         continue;
                     }
-                    rows.add(new UsageGroups.Sums(values, requests, rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                    rows.add(new Sums(values, requests, rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                             rs.getLong(i++), orZero(rs.getBigDecimal(i))));
                 }
             }
@@ -100,7 +96,7 @@ public final class UsageStore {
         }
     }
 
-    /** Per model of one batch: calls by status and their tokens and cost (a resumed batch's summary starts from these). */
+    @Override
     public List<ModelUsage> byModel(String batchId) {
         String sql = "SELECT model, status, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
                 + "COALESCE(SUM(cost_usd), 0) FROM llm_usage WHERE batch_id = ? GROUP BY model, status";
@@ -109,7 +105,7 @@ public final class UsageStore {
             List<ModelUsage> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new ModelUsage(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rows.add(new ModelUsage(rs.getString(1), UsageRow.Status.fromWire(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                             orZero(rs.getBigDecimal(6))));
                 }
             }
@@ -117,9 +113,6 @@ public final class UsageStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
-    }
-
-    public record ModelUsage(String model, String status, long calls, long inputTokens, long outputTokens, BigDecimal costUsd) {
     }
 
     private static BigDecimal orZero(BigDecimal value) {

@@ -1,12 +1,12 @@
-package dev.batchgate.facade.llm;
+package dev.batchgate.store;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 
 /**
  * One LLM call as the job store keeps it.
  *
  * @param itemIdJson   the item id as JSON ({@code "a"} or {@code 1})
- * @param status       {@link #SUCCEEDED}, {@link #RATE_LIMITED} or {@link #FAILED}
  * @param metadataJson the batch's metadata, or null
  */
 public record UsageRow(
@@ -15,7 +15,7 @@ public record UsageRow(
         String itemIdJson,
         String operation,
         String model,
-        String status,
+        Status status,
         Integer httpStatus,
         long inputTokens,
         long outputTokens,
@@ -25,7 +25,16 @@ public record UsageRow(
         String metadataJson,
         long createdAt) {
 
-    public static final String SUCCEEDED = "succeeded";
-    public static final String RATE_LIMITED = "rate_limited";
-    public static final String FAILED = "failed";
+    /** How the call ended; stored (and grouped by) as {@link #wire()}. */
+    public enum Status {
+        SUCCEEDED, RATE_LIMITED, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Status fromWire(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
 }
