@@ -1,6 +1,9 @@
 package dev.batchgate;
 
 import dev.batchgate.api.BatchesApi;
+import dev.batchgate.api.ClusterApi;
+import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.cluster.ClusterNode;
 import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.http.BodyReadTimeout;
 import dev.batchgate.http.HttpApi;
@@ -61,12 +64,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -113,6 +120,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
         routeMetrics.setPolicyConfiguration(routeMetricsConfig);
         context.addRoutePolicyFactory(routeMetrics);
 
+        boolean clustered = settings.bool("batchgate.cluster.enabled");
+        if (clustered && !settings.text("batchgate.db.url").startsWith("jdbc:postgresql:")) {
+            throw new IllegalStateException("batchgate.cluster.enabled=true needs a PostgreSQL job store "
+                    + "(batchgate.db.url=jdbc:postgresql://...): the nodes of a cluster share it; H2 serves one node only");
+        }
         JdbcJobStore store = new JdbcJobStore(settings.text("batchgate.db.url"), settings.text("batchgate.db.user"),
                 settings.text("batchgate.db.password"), settings.duration("batchgate.db.connection-timeout"));
         ResultWriter writer = new ResultWriter(store, settings.integer("batchgate.store.max-unwritten-results"));
@@ -129,6 +141,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.integer("batchgate.breaker.min-finished"));
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
         BatchService batches = new BatchService(engine, store, targets, engineSettings, writer, Clock.systemUTC());
+        ClusterNode node = clusterNode(settings, store, clustered && serverEnabled,
+                () -> engine.liveRuns().stream().mapToInt(run -> run.count(ItemStatus.RUNNING)).sum());
 
         ItemRunner itemRunner = new ItemRunner(caller);
         CoolifyTools coolify = new CoolifyTools(vertx, batches, itemRunner, CoolifySettings.from(settings));
@@ -209,6 +223,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new BatchesApi(vertx, batches, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
                 new TargetsApi(targets).mount(router);
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
+                new ClusterApi(vertx, node).mount(router);
                 Dashboard.mount(router);
                 OpenApiDocument.mount(router);
                 new InstancesFacade(vertx, batches, settings.text("batchgate.instances.target"),
@@ -243,6 +258,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 engine.stopAllForShutdown();
                 llm.close();
                 retention.close();
+                node.close();
                 writer.close();
                 caller.close();
                 store.close();
@@ -291,6 +307,30 @@ public class BatchgateConfiguration implements CamelConfiguration {
      * own keys for its servers would move only a part (health and metrics, or an empty server without the
      * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
      */
+    /** This node: in the cluster on the job store's database, or on its own; named and addressed by the properties or its host. */
+    private static ClusterNode clusterNode(Settings settings, JdbcJobStore store, boolean joining, IntSupplier inFlight) {
+        String host = hostName();
+        String id = settings.text("batchgate.cluster.node-id");
+        if (id.isEmpty()) {
+            id = host + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
+        }
+        String address = settings.text("batchgate.cluster.address");
+        if (address.isEmpty()) {
+            String bind = settings.text("batchgate.bind");
+            address = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + settings.text("batchgate.port");
+        }
+        return joining ? ClusterNode.joining(store.cluster(), id, address, inFlight, settings.duration("batchgate.cluster.heartbeat"),
+                settings.duration("batchgate.cluster.dead-after")) : ClusterNode.single(id, address, inFlight);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     private static void refuseCamelServerKeys(Settings settings, String port, String bind, boolean serverEnabled) {
         if (serverEnabled) {
             requireSame("camel.server.port", settings.text("camel.server.port"), "batchgate.port", port);

@@ -156,6 +156,11 @@ public final class JdbcJobStore implements JobStore {
         return new JdbcScheduleStore(dataSource);
     }
 
+    /** The nodes of a cluster, on this store's database (PostgreSQL). */
+    public ClusterStore cluster() {
+        return new JdbcClusterStore(jdbc);
+    }
+
     /** The LLM facade's usage rows, on this store's database. */
     public UsageStore llmUsage() {
         return new JdbcUsageStore(dataSource);

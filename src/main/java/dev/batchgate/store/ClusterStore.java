@@ -1,0 +1,31 @@
+package dev.batchgate.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The nodes of a cluster on one database. Every time here is the database's clock, never a node's own:
+ * the nodes' clocks may disagree, the database's is one.
+ */
+public interface ClusterStore {
+
+    /** A node as the database last saw it. */
+    record Node(String id, String address, Instant startedAt, Instant lastSeenAt, int inFlight) {
+    }
+
+    /** Records {@code nodeId} as started and seen now, replacing a row an earlier start under that id left. */
+    void join(String nodeId, String address, int inFlight);
+
+    /** Marks the node seen now; false when its row is gone (the others took it for dead): it must join again. */
+    boolean heartbeat(String nodeId, int inFlight);
+
+    /** The nodes seen within {@code deadAfter}, oldest start first. */
+    List<Node> liveNodes(Duration deadAfter);
+
+    /** Removes the rows of nodes not seen for {@code deadAfter}; returns their ids. */
+    List<String> removeDead(Duration deadAfter);
+
+    /** Removes the node's row (a clean shutdown). */
+    void leave(String nodeId);
+}
