@@ -13,13 +13,14 @@ import dev.batchgate.api.SchedulesApi;
 import dev.batchgate.api.TargetsApi;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
+import dev.batchgate.batch.BatchLauncher;
 import dev.batchgate.batch.BatchRequestParser;
 import dev.batchgate.batch.CallerRunsExecutor;
 import dev.batchgate.batch.EngineSettings;
 import dev.batchgate.batch.GracefulShutdown;
 import dev.batchgate.batch.ItemRunner;
+import dev.batchgate.batch.ItemSlots;
 import dev.batchgate.batch.ItemSteps;
-import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.Settings;
 import dev.batchgate.dashboard.Dashboard;
 import dev.batchgate.demo.DemoDownstream;
@@ -77,7 +78,6 @@ import java.util.function.IntSupplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
@@ -162,13 +162,18 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fileDrops", fileDrops);
         context.getRegistry().bind("schedules", schedules);
         LlmFacade llm = LlmFacade.install(settings, vertx, batches, targets, store.llmUsage(), itemRunner, caller);
-        context.getRegistry().bind("summaryAggregation", new SummaryAggregationStrategy());
         ExecutorService items = itemExecutor();
         context.getRegistry().bind("itemExecutor", items);
         context.getRegistry().bind("splitExecutor", new CallerRunsExecutor());
         ItemSteps itemSteps = new ItemSteps(itemRunner, writer, items);
         context.getRegistry().bind("itemCall", itemSteps.call());
         context.getRegistry().bind("itemSave", itemSteps.save());
+        context.getRegistry().bind("itemFold", itemSteps.fold());
+        context.getRegistry().bind("itemStopRules", itemSteps.stopRules());
+        ItemSlots itemSlots = new ItemSlots();
+        context.getRegistry().bind("itemSlots", itemSlots);
+        context.getRegistry().bind("itemSlotAwait", itemSlots.await());
+        context.getRegistry().bind("itemSlotRelease", itemSlots.release());
         context.getRegistry().bind("deviceRemediation", new DeviceRemediation(RemediationEngine.withBundledPlatforms()));
         context.addLifecycleStrategy(new GracefulShutdown(engine, caller::close,
                 settings.duration("batchgate.shutdown-timeout")));
@@ -185,17 +190,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 }
                 BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine);
                 itemRunner.observeCalls(metrics);
-                ProducerTemplate producer = ctx.createProducerTemplate();
+                BatchLauncher launcher = new BatchLauncher(ctx);
                 engine.setLauncher(run -> {
                     metrics.watch(run);
                     fileDrops.watch(new LiveBatch(run));
-                    launcher.execute(() -> {
-                        try {
-                            producer.send("direct:batch-run", exchange -> exchange.setProperty(BatchFlow.RUN_PROPERTY, run));
-                        } finally {
-                            run.flowReturned();
-                        }
-                    });
+                    launcher.accept(run);
                 });
                 if (!serverEnabled) {
                     // `batchgate.jar mcp`: MCP over stdio only, next to a server that owns (and resumes) its batches
@@ -350,7 +349,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean mounted = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ExecutorService launcher = Executors.newCachedThreadPool(DaemonThreads.numbered("batch-"));
 
     /**
      * Threads for items that wait (retries, checks, awaits, procedures, a full result queue; a plain

@@ -9,9 +9,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.batchgate.batch.BatchEngine;
 import dev.batchgate.batch.BatchFlow;
+import dev.batchgate.batch.BatchLauncher;
 import dev.batchgate.batch.GracefulShutdown;
+import dev.batchgate.batch.ItemSlots;
 import dev.batchgate.batch.ItemSteps;
-import dev.batchgate.batch.SummaryAggregationStrategy;
 import dev.batchgate.config.ConfigValues;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.IdempotencyRecord;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Domain logic stays plain Java so it is tested without a CamelContext; Camel types live only in the
- * glue the routes call ({@link BatchFlow}, {@link ItemSteps}, {@link SummaryAggregationStrategy}), the shutdown hook ({@link GracefulShutdown}), the caller of Camel
+ * glue the routes call ({@link BatchFlow}, {@link ItemSteps}, {@link ItemSlots}), the hand-off to them ({@link BatchLauncher}), the shutdown hook ({@link GracefulShutdown}), the caller of Camel
  * endpoint targets ({@link TargetCaller}) and the start-up wiring.
  */
 class ArchitectureTest {
@@ -45,7 +46,8 @@ class ArchitectureTest {
     @Test
     void should_keep_camel_out_of_the_batch_domain_except_the_route_glue() {
         noClasses().that().resideInAPackage("dev.batchgate.batch")
-                .and(not(belongToAnyOf(BatchFlow.class, ItemSteps.class, SummaryAggregationStrategy.class, GracefulShutdown.class)))
+                .and(not(belongToAnyOf(BatchFlow.class, ItemSteps.class, ItemSlots.class, BatchLauncher.class,
+                        GracefulShutdown.class)))
                 .should().dependOnClassesThat().resideInAPackage(CAMEL)
                 .check(CLASSES);
     }

@@ -1,7 +1,6 @@
 package dev.batchgate.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.batchgate.json.Json;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
 import dev.batchgate.store.ResultColumn;
@@ -23,14 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The beans the batch routes call ({@code routes/batch-run.camel.yaml}): start a run, enter its
- * phases one after another (checks, stages, rollback: {@link PhasePlan}), hand out the items of the
- * current phase one exchange each, and finish the run (an item's own steps are {@link ItemSteps}).
+ * phases one after another (checks, stages, rollback: {@link PhasePlan}), read the items of the
+ * current phase from the store, and finish the run (an item's own steps are {@link ItemSteps}, its
+ * bound in flight {@link ItemSlots}).
  */
 public final class BatchFlow {
 
     public static final String RUN_PROPERTY = "batchgateRun";
     /** The item's place in its batch's finish order, set when its result is queued for the store. */
     public static final String FINISH_SEQ_PROPERTY = "batchgateFinishSeq";
+    /** The phase the run is in, for the phase loop to read; absent once the batch has none left (or is shutting down). */
+    public static final String PHASE_PROPERTY = "batchgatePhase";
     private static final Logger LOG = LoggerFactory.getLogger(BatchFlow.class);
     private static final int PAGE = 500;
     private static final List<ItemStatus> ROLLBACK_CANDIDATES = List.of(ItemStatus.SUCCEEDED, ItemStatus.FAILED, ItemStatus.CANCELLED);
@@ -60,15 +62,23 @@ public final class BatchFlow {
     }
 
     /**
-     * The phase loop's condition: enters the batch's next phase and answers true, or false when it has
-     * none left (or is shutting down). The results of the phase just done are in the store first,
-     * since the next phase reads its items from there.
+     * Enters the batch's next phase and sets it as {@link #PHASE_PROPERTY}, or removes that property
+     * when the batch has none left (or is shutting down). The results of the phase just done are in
+     * the store first, since the next phase reads its items from there.
      */
-    public boolean nextPhase(Exchange exchange) {
-        BatchRun run = runOf(exchange);
+    public void enterNextPhase(Exchange exchange) {
+        PhasePlan.Phase entered = nextPhase(runOf(exchange));
+        if (entered == null) {
+            exchange.removeProperty(PHASE_PROPERTY);
+        } else {
+            exchange.setProperty(PHASE_PROPERTY, entered);
+        }
+    }
+
+    private PhasePlan.Phase nextPhase(BatchRun run) {
         writer.flush();
         if (run.isShuttingDown()) {
-            return false;
+            return null;
         }
         PhasePlan.Phase done = run.phase();
         PhasePlan.Next next = done == null ? run.plan().first(run.resumePhase())
@@ -77,7 +87,7 @@ public final class BatchFlow {
             run.stop(next.stop());
         }
         if (next.phase() == null) {
-            return false;
+            return null;
         }
         if (next.phase().kind() == PhasePlan.Kind.ROLLBACK) {
             beginRollback(run, next.phase());
@@ -89,7 +99,7 @@ public final class BatchFlow {
             LOG.info("batch {} phase {}{}", run.id(), next.phase().storedName(),
                     next.phase().kind() == PhasePlan.Kind.RUN && run.plan().isChain() ? " stage " + (next.phase().stage() + 1) : "");
         }
-        return true;
+        return next.phase();
     }
 
     /**
@@ -114,7 +124,7 @@ public final class BatchFlow {
         run.rollbackPlanned(tally[0], tally[1], tally[2]);
     }
 
-    /** The split's source: the items of the current phase read from the store a page at a time, within the phase's in-flight bound. */
+    /** The items of the current phase, read from the store a page at a time as the split asks ({@link ItemSlots#admit} bounds how far). */
     public Iterator<WorkItem> phaseItems(Exchange exchange) {
         BatchRun run = runOf(exchange);
         PhasePlan.Phase phase = run.phase();
@@ -128,10 +138,6 @@ public final class BatchFlow {
             public boolean hasNext() {
                 if (next != null) {
                     return true;
-                }
-                // the task asking may hold an item it has not submitted yet: room for it comes first, last item or not
-                if (!run.awaitRoom()) {
-                    return false;
                 }
                 while (page.isEmpty() && !exhausted) {
                     List<StoredItem> rows = phase.kind() == PhasePlan.Kind.ROLLBACK
@@ -160,7 +166,6 @@ public final class BatchFlow {
                 }
                 WorkItem item = next;
                 next = null;
-                run.enterItem();
                 return item;
             }
         };

@@ -385,12 +385,12 @@ public final class BatchRun {
         doneWork.addAndGet(alreadyUndone + alreadyFailed);
     }
 
-    /** Called by the split's iterator before it offers another item; false when the phase is stopping. */
+    /** Called by {@link ItemSlots#admit} before the split takes another item; false when the phase is stopping. */
     boolean awaitRoom() {
         return control.awaitRoom();
     }
 
-    /** Called by the split's iterator for each item it hands out. */
+    /** Called by {@link ItemSlots#admit} for each item the split takes. */
     void enterItem() {
         control.enter();
     }
@@ -405,7 +405,7 @@ public final class BatchRun {
         move(from, ItemStatus.RUNNING, 1);
     }
 
-    /** Counts an item the current phase is done with; its place stays taken until {@link #itemReleased}. */
+    /** Counts an item the current phase is done with ({@code item-fold}); its place stays taken until {@link #itemReleased}. */
     void itemFinished(ItemResult result) {
         PhasePlan.Phase current = phase;
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
@@ -439,7 +439,7 @@ public final class BatchRun {
         return Math.max(0, failures.get() - LOGGED_FAILURES);
     }
 
-    /** Frees the item's place and tells the listeners; after the stop rules ran, so no item starts past a stop. */
+    /** Frees the item's place and tells the listeners ({@code item-release}); after the stop rules ran, so no item starts past a stop. */
     void itemReleased(ItemResult result, int finishSeq) {
         PhasePlan.Phase current = phase;
         ItemStatus after = current == null ? result.status() : current.statusAfter(result.status());
@@ -500,11 +500,12 @@ public final class BatchRun {
      * before the item is folded, so two items can arrive here swapped; the later one waits for the earlier.
      */
     private void publish(ProgressEvent event) {
-        if (event.finishSeq() == 0) {
-            deliver(event);
-            return;
-        }
         synchronized (waiting) {
+            // items are released on many threads at once: the listeners still hear of one at a time
+            if (event.finishSeq() == 0) {
+                deliver(event);
+                return;
+            }
             if (event.finishSeq() != publishedSeq + 1) {
                 waiting.put(event.finishSeq(), event);
                 return;

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
@@ -31,14 +32,14 @@ public final class ItemSteps {
         this.blocking = blocking;
     }
 
-    /** {@code item-call}: the current phase for one item; the body becomes its {@link ItemResult}. */
+    /** {@code item-call}: the current phase for one item, which holds a call slot; the body becomes its {@link ItemResult}. */
     public AsyncProcessor call() {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 BatchRun run = runOf(exchange);
                 WorkItem work = exchange.getMessage().getBody(WorkItem.class);
-                CompletableFuture<ItemResult> result = run.callSlot().thenCompose(go -> startItem(run, work));
+                CompletableFuture<ItemResult> result = startItem(run, work);
                 if (result.isDone()) {
                     setResult(exchange, result);
                     callback.done(true);
@@ -53,7 +54,7 @@ public final class ItemSteps {
         };
     }
 
-    /** Runs the item once it holds a call slot (it goes back when the item leaves the summary fold). */
+    /** Runs the item, which holds a call slot ({@code item-slot}) until {@code item-release}. */
     private CompletableFuture<ItemResult> startItem(BatchRun run, WorkItem work) {
         try {
             run.itemStarted(work.from());
@@ -91,6 +92,28 @@ public final class ItemSteps {
                     callback.done(false);
                 });
                 return false;
+            }
+        };
+    }
+
+    /** {@code item-fold}: counts the item's outcome into its batch's live summary. */
+    public Processor fold() {
+        return exchange -> {
+            BatchRun run = runOf(exchange);
+            ItemResult result = exchange.getMessage().getBody(ItemResult.class);
+            if (run != null && result != null) {
+                SummaryRules.fold(run, result);
+            }
+        };
+    }
+
+    /** {@code item-stop-rules}: fail-fast, a transaction's first failure and the breaker see the outcome just folded. */
+    public Processor stopRules() {
+        return exchange -> {
+            BatchRun run = runOf(exchange);
+            ItemResult result = exchange.getMessage().getBody(ItemResult.class);
+            if (run != null && result != null) {
+                SummaryRules.applyStopRules(run, result);
             }
         };
     }

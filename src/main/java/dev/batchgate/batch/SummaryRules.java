@@ -1,22 +1,22 @@
 package dev.batchgate.batch;
 
 /**
- * What one item finishing a phase does to its batch: count it, and stop the batch early when
- * fail-fast, a transaction or the failure-percent breaker says so. A rollback never stops anything.
+ * What one item finishing a phase does to its batch: it is counted ({@link #fold}), then the stop
+ * rules see it ({@link #applyStopRules}): fail-fast, a transaction or the failure-percent breaker
+ * stop the batch early. A rollback never stops anything.
  */
 public final class SummaryRules {
 
     private SummaryRules() {
     }
 
-    /** {@code finishSeq}: the item's place in the finish order, taken when its result was queued for the store (0: none). */
-    public static void fold(BatchRun run, ItemResult result, int finishSeq) {
+    /** Counts the item's outcome into the batch's live summary. */
+    public static void fold(BatchRun run, ItemResult result) {
         run.itemFinished(result);
-        applyStopRules(run, result);
-        run.itemReleased(result, finishSeq);
     }
 
-    private static void applyStopRules(BatchRun run, ItemResult result) {
+    /** Stops the batch when the outcome just folded trips fail-fast, a transaction or the breaker. */
+    public static void applyStopRules(BatchRun run, ItemResult result) {
         PhasePlan.Phase phase = run.phase();
         if (phase == null || phase.kind() == PhasePlan.Kind.ROLLBACK) {
             return;

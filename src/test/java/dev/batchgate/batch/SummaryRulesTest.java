@@ -32,8 +32,8 @@ class SummaryRulesTest {
         run.itemStarted(ItemStatus.PENDING);
         run.itemStarted(ItemStatus.PENDING);
 
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 0);
-        SummaryRules.fold(run, result(ItemStatus.FAILED), 0);
+        outcome(run, result(ItemStatus.SUCCEEDED), 0);
+        outcome(run, result(ItemStatus.FAILED), 0);
 
         assertThat(run.count(ItemStatus.SUCCEEDED)).isEqualTo(1);
         assertThat(run.count(ItemStatus.FAILED)).isEqualTo(1);
@@ -49,16 +49,23 @@ class SummaryRulesTest {
         run.addListener(event -> told.add(event.finishSeq()));
         IntStream.range(0, 4).forEach(i -> run.itemStarted(ItemStatus.PENDING));
 
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 2);
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 3);
+        outcome(run, result(ItemStatus.SUCCEEDED), 2);
+        outcome(run, result(ItemStatus.SUCCEEDED), 3);
         assertThat(told).isEmpty();
         assertThat(run.publishedFinishSeq()).isZero();
-        SummaryRules.fold(run, result(ItemStatus.SUCCEEDED), 1);
+        outcome(run, result(ItemStatus.SUCCEEDED), 1);
         run.finishSeqUnused(4);
-        SummaryRules.fold(run, result(ItemStatus.FAILED), 5);
+        outcome(run, result(ItemStatus.FAILED), 5);
 
         assertThat(told).containsExactly(1, 2, 3, 5);
         assertThat(run.publishedFinishSeq()).isEqualTo(5);
+    }
+
+    /** What item-run does with an outcome: fold it, apply the stop rules, release the item. */
+    private static void outcome(BatchRun run, ItemResult result, int finishSeq) {
+        SummaryRules.fold(run, result);
+        SummaryRules.applyStopRules(run, result);
+        run.itemReleased(result, finishSeq);
     }
 
     private static BatchRun run(boolean failFast, Double maxFailurePercent) {
