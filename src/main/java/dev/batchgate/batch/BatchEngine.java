@@ -202,7 +202,7 @@ public final class BatchEngine {
             run.stop(StopReason.CANCELLED);
             return Optional.of(true);
         }
-        return store.findBatch(id).map(r -> r.status().equals(BatchStatus.CANCELLED.wire()));
+        return store.findBatch(id).map(r -> r.status() == BatchStatus.CANCELLED);
     }
 
     /**
