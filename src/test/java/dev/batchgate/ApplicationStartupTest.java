@@ -55,10 +55,10 @@ class ApplicationStartupTest {
         try (BatchgateTestApp app = new BatchgateTestApp().start()) {
             ModelCamelContext context = (ModelCamelContext) app.context();
             assertThat(routeIds).allSatisfy(id -> assertThat(context.getRoute(id)).as("route %s", id).isNotNull());
-            assertThat(configurationIds).allSatisfy(id ->
-                    assertThat(context.getRouteConfigurationDefinition(id)).as("route configuration %s", id).isNotNull());
-            assertThat(templateIds).allSatisfy(id ->
-                    assertThat(context.getRouteTemplateDefinition(id)).as("route template %s", id).isNotNull());
+            assertThat(configurationIds)
+                    .allSatisfy(id -> assertThat(context.getRouteConfigurationDefinition(id)).as("route configuration %s", id).isNotNull());
+            assertThat(templateIds)
+                    .allSatisfy(id -> assertThat(context.getRouteTemplateDefinition(id)).as("route template %s", id).isNotNull());
             assertThat(app.get("/observe/health").status()).isEqualTo(200);
         }
     }

@@ -38,7 +38,7 @@ class ArchitectureTest {
     @Test
     void should_keep_camel_out_of_the_rate_limiter_store_json_and_remediation_packages() {
         noClasses().that().resideInAnyPackage("dev.batchgate.ratelimit..", "dev.batchgate.store..", "dev.batchgate.json..",
-                        "dev.batchgate.facade.remediation.config..")
+                "dev.batchgate.facade.remediation.config..")
                 .should().dependOnClassesThat().resideInAPackage(CAMEL)
                 .check(CLASSES);
     }
@@ -70,7 +70,7 @@ class ArchitectureTest {
     @Test
     void should_keep_entry_points_behind_the_batch_service_when_they_start_or_read_batches() {
         noClasses().that().resideInAnyPackage("dev.batchgate.api..", "dev.batchgate.http..", "dev.batchgate.facade..",
-                        "dev.batchgate.trigger..", "dev.batchgate.mcp..")
+                "dev.batchgate.trigger..", "dev.batchgate.mcp..")
                 .should().dependOnClassesThat().belongToAnyOf(BatchEngine.class, JobStore.class, JdbcJobStore.class, ResultWriter.class,
                         BatchRecord.class, StoredItem.class, IdempotencyRecord.class)
                 .check(CLASSES);

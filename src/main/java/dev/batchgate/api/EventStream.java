@@ -76,7 +76,7 @@ final class EventStream {
      * finished since then and {@code done}. {@code lastFinishSeq} is the last place its stored results hold.
      */
     static void finishedBatch(Vertx vertx, HttpServerResponse response, BatchService batches, String batchId, ObjectNode summary,
-                              int lastFinishSeq, Integer lastEventId) {
+            int lastFinishSeq, Integer lastEventId) {
         Runnable done = () -> {
             send(response, "done", lastFinishSeq, summary);
             response.end();
@@ -121,7 +121,7 @@ final class EventStream {
      * then runs {@code then}.
      */
     private static void replay(Vertx vertx, HttpServerResponse response, BatchService batches, String batchId, int after, int upto,
-                               Supplier<ObjectNode> summary, Runnable then) {
+            Supplier<ObjectNode> summary, Runnable then) {
         record Page(List<BatchService.FinishedItem> items, ObjectNode summary) {
         }
         vertx.executeBlocking(() -> new Page(batches.finishedBetween(batchId, after, upto, REPLAY_PAGE), summary.get()), false)

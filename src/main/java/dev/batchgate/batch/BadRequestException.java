@@ -9,7 +9,9 @@ import java.util.List;
 public final class BadRequestException extends RuntimeException {
 
     /** What is wrong with the request; each entry point answers it in its own protocol (HTTP maps it to a status). */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNAVAILABLE }
+    public enum Kind {
+        INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNAVAILABLE
+    }
 
     private final Kind kind;
     private final List<FieldError> details;

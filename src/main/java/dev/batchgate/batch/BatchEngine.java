@@ -241,7 +241,8 @@ public final class BatchEngine {
             store.forEachItem(id, status, stored -> items.add(ItemRows.item(stored)));
         }
         if (items.isEmpty()) {
-            throw BadRequestException.conflict("batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
+            throw BadRequestException
+                    .conflict("batch " + id + " has no items with status " + statuses.stream().map(ItemStatus::wire).toList());
         }
         items.sort(java.util.Comparator.comparingInt(BatchItem::index));
         List<BatchItem> renumbered = new ArrayList<>(items.size());

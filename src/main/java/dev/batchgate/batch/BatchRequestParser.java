@@ -39,7 +39,7 @@ public final class BatchRequestParser {
             throw BadRequestException.invalid("the request body must be a JSON object");
         }
         List<BadRequestException.FieldError> errors = new ArrayList<>();
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 errors.add(new BadRequestException.FieldError(field, null, "unknown field '" + field + "'"));
@@ -79,13 +79,14 @@ public final class BatchRequestParser {
 
     /** A transaction is refused before anything runs when one of its operations (a composite step, a chain step) has no rollback. */
     private static void rollbacksFor(Target target, JsonNode body, List<String> operations, List<BatchSpec.Stage> stages,
-                                     List<BadRequestException.FieldError> errors) {
+            List<BadRequestException.FieldError> errors) {
         List<String> names = new ArrayList<>(operations);
         stages.forEach(s -> names.add(s.operation()));
         for (int i = 0; i < names.size(); i++) {
             OperationConfig op = target.config().operation(names.get(i));
             if (op != null && op.rollback() == null) {
-                String field = !stages.isEmpty() ? "steps[" + i + "].operation" : body.path("operation").isArray() ? "operation[" + i + "]" : "operation";
+                String field = !stages.isEmpty() ? "steps[" + i + "].operation"
+                        : body.path("operation").isArray() ? "operation[" + i + "]" : "operation";
                 errors.add(new BadRequestException.FieldError(field, null, "operation '" + op.name() + "' has no rollback, so it cannot "
                         + "run in a transaction (set batchgate.targets." + target.name() + ".operations." + op.name() + ".rollback)"));
             }
@@ -97,7 +98,7 @@ public final class BatchRequestParser {
      * transaction, rollbacks too): a missing param is a 400 now, not a failed call later.
      */
     public static void checkTemplates(Target target, BatchSpec spec, List<BatchItem> items,
-                                      List<BadRequestException.FieldError> errors) {
+            List<BadRequestException.FieldError> errors) {
         List<String> names = new ArrayList<>(spec.operations());
         spec.stages().forEach(s -> names.add(s.operation()));
         if (spec.transaction()) {
@@ -137,7 +138,7 @@ public final class BatchRequestParser {
     }
 
     private static void operations(JsonNode body, Target target, List<String> operations, List<BatchSpec.Stage> stages,
-                                   List<BadRequestException.FieldError> errors) {
+            List<BadRequestException.FieldError> errors) {
         JsonNode operation = body.get("operation");
         JsonNode steps = body.get("steps");
         if (operation != null && steps != null) {
@@ -146,7 +147,8 @@ public final class BatchRequestParser {
         }
         if (steps != null) {
             if (!steps.isArray() || steps.isEmpty()) {
-                errors.add(new BadRequestException.FieldError("steps", null, "steps must be a non-empty list of {operation, stopOnFailure}"));
+                errors.add(
+                        new BadRequestException.FieldError("steps", null, "steps must be a non-empty list of {operation, stopOnFailure}"));
                 return;
             }
             for (int i = 0; i < steps.size(); i++) {

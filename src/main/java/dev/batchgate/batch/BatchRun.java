@@ -76,7 +76,7 @@ public final class BatchRun {
      * summary held when it entered its rollback (null when it has not).
      */
     record Resume(List<StageTallies.Count> counts, String phase, StopReason reason, int lastFinishSeq,
-                  List<StageTallies.Count> summarizedStages) {
+            List<StageTallies.Count> summarizedStages) {
         static final Resume NEW = new Resume(List.of(), null, null, 0, null);
     }
 
@@ -105,7 +105,7 @@ public final class BatchRun {
     }
 
     BatchRun(String id, BatchSpec spec, Target target, int total, Instant createdAt, Instant startedAt, Resume resume,
-             int breakerMinFinished) {
+            int breakerMinFinished) {
         this.breakerMinFinished = breakerMinFinished;
         this.id = id;
         this.spec = spec;

@@ -96,7 +96,7 @@ public final class BatchSummaries {
      * that ran (not cancelled ones) per minute.
      */
     private static void times(ObjectNode doc, ObjectNode counts, int total, long doneWork, long plannedWork, Instant createdAt,
-                              Instant startedAt, Instant finishedAt, boolean isFinished) {
+            Instant startedAt, Instant finishedAt, boolean isFinished) {
         doc.setAll(counts);
         double share = plannedWork == 0 || isFinished ? 1.0 : Math.min(1.0, (double) doneWork / plannedWork);
         double finished = share * total;

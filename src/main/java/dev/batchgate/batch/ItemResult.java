@@ -32,7 +32,7 @@ public record ItemResult(
      * @param rollback what the rollback of the item's changes did, or null when it was not rolled back
      */
     public record Details(AwaitTiming await, String check, List<StepRecord> steps, ObjectNode fields,
-                          List<StepRecord> rollback) {
+            List<StepRecord> rollback) {
 
         public static final Details NONE = new Details(null, null, null, null, null);
 

@@ -152,7 +152,7 @@ public final class RequestFields {
                 return null;
             }
             params = p instanceof ObjectNode object ? object : null;
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
                 String name = it.next();
                 if (!name.equals("id") && !name.equals("params")) {
                     errors.add(new FieldError(path.item(index) + "." + name, index,

@@ -7,7 +7,7 @@ package dev.batchgate.batch;
  * @param await      the timings when the operation was awaited and its call went through, else null
  */
 public record StepRecord(String operation, String rollbackOf, ItemStatus status, Integer httpStatus, int attempts,
-                         long durationMs, String error, AwaitTiming await) {
+        long durationMs, String error, AwaitTiming await) {
 
     /** The change went through: the step succeeded, or its call did and only the await did not. */
     public boolean applied() {

@@ -32,7 +32,7 @@ final class StepRunner {
 
     /** One operation done on one item: checked, called, awaited; or undone, when {@code rollbackOf} is set. */
     record Step(String operation, String rollbackOf, ItemStatus status, Integer httpStatus, int attempts, long durationMs,
-                String error, JsonNode response, AwaitTiming await) {
+            String error, JsonNode response, AwaitTiming await) {
 
         boolean ended() {
             return status == ItemStatus.FAILED || status == ItemStatus.CANCELLED;

@@ -31,7 +31,7 @@ public final class SummaryRules {
         }
         if (phase.kind() == PhasePlan.Kind.RUN && spec.maxFailurePercent() != null
                 && breakerTripped(run.stages().count(phase.stage(), ItemStatus.SUCCEEDED),
-                run.stages().count(phase.stage(), ItemStatus.FAILED), spec.maxFailurePercent(), run.breakerMinFinished())) {
+                        run.stages().count(phase.stage(), ItemStatus.FAILED), spec.maxFailurePercent(), run.breakerMinFinished())) {
             run.stop(StopReason.MAX_FAILURE_PERCENT);
         }
     }

@@ -226,7 +226,8 @@ public final class TargetCalls {
         }
 
         Attempts await(CompletableFuture<Attempts> result) {
-            result.whenComplete((done, failure) -> tasks.add(() -> { }));
+            result.whenComplete((done, failure) -> tasks.add(() -> {
+            }));
             boolean interrupted = false;
             while (!result.isDone()) {
                 try {
@@ -265,7 +266,7 @@ public final class TargetCalls {
 
     /** The request for one item; changing calls carry an idempotency key that is the same on every retry. */
     public static ResolvedRequest resolve(String batchId, TargetConfig target, OperationConfig op, BatchItem item,
-                                          boolean rollback) {
+            boolean rollback) {
         String body = op.bodyTemplate() != null
                 ? RequestTemplate.body(op.bodyTemplate(), item.id(), item.params())
                 : RequestTemplate.paramsBody(item.params());

@@ -56,7 +56,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** A node of the cluster on {@code store}: joins now and heartbeats until closed. */
     public static ClusterNode joining(ClusterStore store, String id, String address, IntSupplier inFlight, Duration heartbeat,
-                                      Duration deadAfter) {
+            Duration deadAfter) {
         return new ClusterNode(id, address, inFlight, store, heartbeat, deadAfter);
     }
 

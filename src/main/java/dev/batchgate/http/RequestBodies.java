@@ -8,8 +8,8 @@ import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.json.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,7 +66,7 @@ public final class RequestBodies {
     private static Object canonical(JsonNode node) {
         if (node instanceof ObjectNode object) {
             Map<String, Object> sorted = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
                 sorted.put(e.getKey(), canonical(e.getValue()));
             }

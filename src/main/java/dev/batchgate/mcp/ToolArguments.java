@@ -53,7 +53,7 @@ public final class ToolArguments {
             case "number":
                 require(value.isNumber(), path, "must be a number");
                 return value;
-            default:
+            default :
                 return value;
         }
     }

@@ -31,7 +31,7 @@ public final class BatchMetrics implements CallObserver {
     public BatchMetrics(MeterRegistry registry, BatchEngine engine) {
         this.registry = registry;
         Gauge.builder("batchgate.batches.running", engine,
-                        e -> e.liveRuns().stream().filter(r -> r.status() == BatchStatus.RUNNING).count())
+                e -> e.liveRuns().stream().filter(r -> r.status() == BatchStatus.RUNNING).count())
                 .description("Batches running now").register(registry);
     }
 
@@ -76,7 +76,7 @@ public final class BatchMetrics implements CallObserver {
     @Override
     public void permitGranted(String target, long waitedNanos) {
         permitWaits.computeIfAbsent(target, t -> Timer.builder("batchgate.ratelimit.wait")
-                        .description("Time an attempt waited for the target's rate limit").tags("target", t).register(registry))
+                .description("Time an attempt waited for the target's rate limit").tags("target", t).register(registry))
                 .record(waitedNanos, TimeUnit.NANOSECONDS);
     }
 

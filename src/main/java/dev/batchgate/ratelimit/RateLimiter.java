@@ -72,7 +72,7 @@ public final class RateLimiter {
     }
 
     private RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer, Duration windowGuard,
-                        LongSupplier nanoClock) {
+            LongSupplier nanoClock) {
         this.windowGuardNanos = windowGuard.toNanos();
         this.name = name;
         this.timer = timer;
@@ -204,7 +204,7 @@ public final class RateLimiter {
     }
 
     public record Snapshot(Integer rpm, Double effectiveRpm, int concurrency, int inFlight, int waiting,
-                           long startedLastMinute, long pausedForMs) {
+            long startedLastMinute, long pausedForMs) {
     }
 
     private void release(boolean probe) {

@@ -95,7 +95,7 @@ public final class BatchService {
 
     /** {@code writer}: the results queued for the store, which a replay of events waits for. */
     public BatchService(BatchEngine engine, JobStore store, TargetRegistry targets, EngineSettings settings, ResultWriter writer,
-                        Clock clock) {
+            Clock clock) {
         this.engine = engine;
         this.store = store;
         this.targets = targets;

@@ -11,7 +11,9 @@ import java.util.Map;
 public interface FileDropStore {
 
     /** How far a file got: its items being read, all stored and the batch queued, its summary written. */
-    enum State { READING, QUEUED, WRITTEN }
+    enum State {
+        READING, QUEUED, WRITTEN
+    }
 
     /** A file drop as stored: {@code sourceName} is the path under the inbox, {@code workPath} where the file is read from. */
     record Drop(String batchId, String sourceName, String workPath, State state) {

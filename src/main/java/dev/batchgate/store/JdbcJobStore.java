@@ -209,12 +209,13 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Optional<IdempotencyRecord> findIdempotencyKey(String key, long notBefore) {
-        return jdbc.query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
-                ps -> {
-                    ps.setString(1, key);
-                    ps.setLong(2, notBefore);
-                },
-                rs -> new IdempotencyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+        return jdbc
+                .query("SELECT idem_key, request_hash, batch_id, status_code FROM idempotency_keys WHERE idem_key = ? AND created_at >= ?",
+                        ps -> {
+                            ps.setString(1, key);
+                            ps.setLong(2, notBefore);
+                        },
+                        rs -> new IdempotencyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
                 .stream().findFirst();
     }
 
@@ -308,7 +309,8 @@ public final class JdbcJobStore implements JobStore {
         }
         jdbc.inTransaction(c -> {
             Map<String, ItemRange> ranges = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ? WHERE item_no = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ? WHERE item_no = ?")) {
                 for (ResultRow row : rows) {
                     ItemRange range = ranges.get(row.batchId());
                     if (range == null) {
@@ -587,7 +589,8 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private static StoredItem item(ResultSet rs) throws SQLException {
-        return new StoredItem(ItemRange.indexOf(rs.getLong(1)), rs.getString(2), rs.getString(3), ItemStatus.fromWire(rs.getString(4)), rs.getString(5));
+        return new StoredItem(ItemRange.indexOf(rs.getLong(1)), rs.getString(2), rs.getString(3), ItemStatus.fromWire(rs.getString(4)),
+                rs.getString(5));
     }
 
     private ItemRange itemRange(String batchId) {

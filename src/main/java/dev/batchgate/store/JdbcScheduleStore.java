@@ -18,8 +18,9 @@ final class JdbcScheduleStore implements ScheduleStore {
 
     @Override
     public Optional<ScheduleFiring> last(String name) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT fired_at, outcome, batch_id, message, started, skipped, failed FROM schedule_firings WHERE name = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT fired_at, outcome, batch_id, message, started, skipped, failed FROM schedule_firings WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

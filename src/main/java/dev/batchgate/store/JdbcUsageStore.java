@@ -105,7 +105,8 @@ final class JdbcUsageStore implements UsageStore {
             List<ModelUsage> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new ModelUsage(rs.getString(1), UsageRow.Status.fromWire(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rows.add(new ModelUsage(rs.getString(1), UsageRow.Status.fromWire(rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5),
                             orZero(rs.getBigDecimal(6))));
                 }
             }

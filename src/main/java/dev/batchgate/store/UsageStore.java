@@ -21,7 +21,7 @@ public interface UsageStore {
 
     /** Sums of one group; {@code values} holds each grouped column's value. */
     record Sums(Map<String, String> values, long requests, long rateLimited, long failed, long inputTokens,
-                long outputTokens, BigDecimal costUsd) {
+            long outputTokens, BigDecimal costUsd) {
 
         public Sums plus(Sums other) {
             return new Sums(values, requests + other.requests, rateLimited + other.rateLimited, failed + other.failed,

@@ -79,7 +79,7 @@ public final class TargetCaller implements AutoCloseable {
     }
 
     private void startHttp(ResolvedRequest request, RequestOptions options, Duration timeout,
-                           CompletableFuture<CallOutcome> result) {
+            CompletableFuture<CallOutcome> result) {
         AtomicBoolean done = new AtomicBoolean();
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
@@ -111,7 +111,7 @@ public final class TargetCaller implements AutoCloseable {
     }
 
     private void readBody(HttpClientResponse response, HttpClientRequest request, AtomicBoolean done,
-                          CompletableFuture<CallOutcome> result, Runnable cancelTimer) {
+            CompletableFuture<CallOutcome> result, Runnable cancelTimer) {
         Buffer body = Buffer.buffer();
         boolean[] cut = {false};
         Duration retryAfter = RetryAfter.parse(response.getHeader("Retry-After"), Instant.now());
@@ -145,7 +145,7 @@ public final class TargetCaller implements AutoCloseable {
     }
 
     private static void finish(AtomicBoolean done, CompletableFuture<CallOutcome> result, Runnable cancelTimer,
-                               CallOutcome outcome) {
+            CallOutcome outcome) {
         if (done.compareAndSet(false, true)) {
             cancelTimer.run();
             result.complete(outcome);

@@ -285,7 +285,8 @@ class BatchLifecycleApiTest {
             waiting.add(client.sendAsync(HttpRequest.newBuilder(URI.create(app.url("/v1/batches")))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("target", "svc", "operation", "start",
-                            "mode", "sync", "items", List.of("slow-wait-sync-" + i))))).build(),
+                            "mode", "sync", "items", List.of("slow-wait-sync-" + i)))))
+                    .build(),
                     HttpResponse.BodyHandlers.discarding()));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> stub.requests("/instances/slow-wait-sync-").size() >= 50);

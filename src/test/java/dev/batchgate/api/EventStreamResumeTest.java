@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchgate.json.Json;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.ServerSentEvents;
 import dev.batchgate.testing.StubServer;
-import dev.batchgate.testing.TestDatabase;
 import dev.batchgate.testing.StubServer.Reply;
+import dev.batchgate.testing.TestDatabase;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

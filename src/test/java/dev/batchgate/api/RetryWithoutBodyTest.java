@@ -16,8 +16,8 @@ class RetryWithoutBodyTest {
     void should_retry_the_failed_items_when_the_retry_request_has_no_body_at_all() {
         try (StubServer stub = new StubServer().respond(r -> r.path().contains("/missing-")
                 ? StubServer.Reply.json(404, "{}") : StubServer.Reply.ok());
-             BatchgateTestApp app = new BatchgateTestApp()
-                     .target("svc", stub.url(), Map.of("operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp()
+                        .target("svc", stub.url(), Map.of("operations.start", "POST /instances/{id}/start")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "mode", "sync",
                     "items", List.of("i-1", "missing-2"))).json().path("id").asText();
 

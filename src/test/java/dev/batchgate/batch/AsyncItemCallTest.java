@@ -25,8 +25,8 @@ class AsyncItemCallTest {
     void should_retry_a_plain_call_when_its_first_attempt_answers_503() {
         try (StubServer stub = new StubServer().respond(r -> callNumber(r) == 1 ? StubServer.Reply.json(503, "{}")
                 : StubServer.Reply.ok());
-             BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "1",
-                     "retry-delay", "10ms", "operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "1",
+                        "retry-delay", "10ms", "operations.start", "POST /instances/{id}/start")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "items", List.of("a", "b")))
                     .json().get("id").asText();
 
@@ -42,9 +42,9 @@ class AsyncItemCallTest {
     @Test
     void should_fail_a_plain_call_when_its_retries_run_out() {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.json(503, "{\"error\":\"down\"}"));
-             BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "2",
-                     "retry-delay", "10ms", "circuit-breaker.failures", "0",
-                     "operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "2",
+                        "retry-delay", "10ms", "circuit-breaker.failures", "0",
+                        "operations.start", "POST /instances/{id}/start")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "items", List.of("a")))
                     .json().get("id").asText();
 
@@ -62,8 +62,8 @@ class AsyncItemCallTest {
     void should_call_again_without_using_a_retry_when_the_first_attempt_answers_429() {
         try (StubServer stub = new StubServer().respond(r -> callNumber(r) == 1
                 ? StubServer.Reply.json(429, "{}").withHeader("Retry-After", "1") : StubServer.Reply.ok());
-             BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "0",
-                     "operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of("retries", "0",
+                        "operations.start", "POST /instances/{id}/start")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "items", List.of("a")))
                     .json().get("id").asText();
 
@@ -77,9 +77,9 @@ class AsyncItemCallTest {
     @Test
     void should_finish_every_item_when_the_result_queue_has_room_for_one() {
         try (StubServer stub = new StubServer();
-             BatchgateTestApp app = new BatchgateTestApp().with("batchgate.store.max-unwritten-results", "1")
-                     .target("svc", stub.url(), Map.of("concurrency", "16", "operations.start", "POST /instances/{id}/start"))
-                     .start()) {
+                BatchgateTestApp app = new BatchgateTestApp().with("batchgate.store.max-unwritten-results", "1")
+                        .target("svc", stub.url(), Map.of("concurrency", "16", "operations.start", "POST /instances/{id}/start"))
+                        .start()) {
             List<String> items = IntStream.range(0, 300).mapToObj(i -> "i-" + i).toList();
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "items", items))
                     .json().get("id").asText();

@@ -17,8 +17,9 @@ class BatchApiTest {
 
     @BeforeAll
     static void start() {
-        stub = new StubServer().respond(r -> r.path().contains("/missing-") ? StubServer.Reply.json(404, "{\"error\":\"instance not found\"}")
-                : StubServer.Reply.json(200, "{\"state\":\"running\"}"));
+        stub = new StubServer()
+                .respond(r -> r.path().contains("/missing-") ? StubServer.Reply.json(404, "{\"error\":\"instance not found\"}")
+                        : StubServer.Reply.json(200, "{\"state\":\"running\"}"));
         app = new BatchgateTestApp()
                 .target("svc", stub.url(), Map.of("operations.start", "POST /instances/{id}/start", "retries", "1",
                         "retry-delay", "10ms"))

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
-import dev.batchgate.testing.TestDatabase;
 import dev.batchgate.testing.StubServer.Reply;
+import dev.batchgate.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ class BatchResumeTest {
     @Test
     void should_run_the_remaining_items_with_the_same_keys_when_the_app_restarts_mid_batch() {
         try (StubServer stub = new StubServer().respond(r -> Reply.ok().after(Duration.ofMillis(300)));
-             TestDatabase database = TestDatabase.fresh()) {
+                TestDatabase database = TestDatabase.fresh()) {
             Map<String, String> target = Map.of("operations.start", "POST /instances/{id}/start", "concurrency", "1");
             List<String> ids = IntStream.range(0, 10).mapToObj(i -> "resume-" + i).toList();
             BatchgateTestApp first = new BatchgateTestApp(database).target("svc", stub.url(), target).start();

@@ -262,7 +262,7 @@ class ChainChecksAwaitTest {
         Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
         stub.respond(r -> Reply.json(200, r.method().equals("POST") ? "{}"
                 : reads.computeIfAbsent(r.path(), p -> new AtomicInteger()).incrementAndGet() == 1 ? "{\"state\":\"stopped\"}"
-                : "{\"state\":\"running\"}"));
+                        : "{\"state\":\"running\"}"));
 
         app.post("/v1/batches", Map.of("target", "paced", "operation", "boot", "mode", "sync", "items", List.of("a", "b")));
 

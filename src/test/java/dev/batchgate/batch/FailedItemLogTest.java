@@ -35,7 +35,8 @@ class FailedItemLogTest {
             List<String> itemLines = lines.stream().filter(l -> l.contains(" item bad-")).toList();
             assertThat(itemLines).hasSize(BatchRun.LOGGED_FAILURES).allSatisfy(line -> assertThat(line)
                     .contains("WARN").contains(" failed: operation=process httpStatus=503 attempts=1 error=HTTP 503"));
-            assertThat(itemLines.stream().map(l -> l.replaceAll(".* item (bad-\\d+) .*", "$1")).distinct()).hasSize(BatchRun.LOGGED_FAILURES);
+            assertThat(itemLines.stream().map(l -> l.replaceAll(".* item (bad-\\d+) .*", "$1")).distinct())
+                    .hasSize(BatchRun.LOGGED_FAILURES);
             assertThat(lines).filteredOn(l -> l.contains("more failed items not logged"))
                     .singleElement().satisfies(l -> assertThat(l).contains("WARN").contains(": 7 more failed items"));
             assertThat(lines).noneMatch(l -> l.contains(" item ok-"));

@@ -14,8 +14,8 @@ class InFlightLimitTest {
     @Test
     void should_run_every_item_when_the_batch_has_more_items_than_its_concurrency() {
         try (StubServer stub = new StubServer();
-             BatchgateTestApp app = new BatchgateTestApp()
-                     .target("svc", stub.url(), Map.of("operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp()
+                        .target("svc", stub.url(), Map.of("operations.start", "POST /instances/{id}/start")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start", "concurrency", 1,
                     "items", List.of("a", "b", "c"))).json().get("id").asText();
 

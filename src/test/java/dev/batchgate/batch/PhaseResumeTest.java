@@ -3,8 +3,6 @@ package dev.batchgate.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchgate.batch.BatchStatus;
-import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JdbcJobStore;
 import dev.batchgate.store.JobStore;
@@ -51,9 +49,12 @@ class PhaseResumeTest {
         try (JdbcJobStore store = store()) {
             create(store, "b-rollback", spec, 4);
             store.saveResults(List.of(
-                    row("b-rollback", 0, ItemStatus.ROLLED_BACK, "{\"id\":\"i-0\",\"status\":\"rolled_back\",\"attempts\":1,\"durationMs\":5,"
-                            + "\"rollback\":[{\"operation\":\"stop\",\"rollbackOf\":\"start\",\"status\":\"succeeded\"}]}", null),
-                    row("b-rollback", 1, ItemStatus.SUCCEEDED, "{\"id\":\"i-1\",\"status\":\"succeeded\",\"attempts\":1,\"durationMs\":5}", null),
+                    row("b-rollback", 0, ItemStatus.ROLLED_BACK,
+                            "{\"id\":\"i-0\",\"status\":\"rolled_back\",\"attempts\":1,\"durationMs\":5,"
+                                    + "\"rollback\":[{\"operation\":\"stop\",\"rollbackOf\":\"start\",\"status\":\"succeeded\"}]}",
+                            null),
+                    row("b-rollback", 1, ItemStatus.SUCCEEDED, "{\"id\":\"i-1\",\"status\":\"succeeded\",\"attempts\":1,\"durationMs\":5}",
+                            null),
                     row("b-rollback", 2, ItemStatus.FAILED, "{\"id\":\"i-2\",\"status\":\"failed\",\"httpStatus\":500,\"attempts\":1,"
                             + "\"durationMs\":5,\"error\":\"HTTP 500\"}", null),
                     row("b-rollback", 3, ItemStatus.CANCELLED, null, null)));
@@ -99,15 +100,19 @@ class PhaseResumeTest {
 
     JdbcJobStore store() {
         return new JdbcJobStore(app.property("batchgate.db.url"), app.property("batchgate.db.user") == null ? "sa"
-                : app.property("batchgate.db.user"), app.property("batchgate.db.password") == null ? "" : app.property("batchgate.db.password"));
+                : app.property("batchgate.db.user"),
+                app.property("batchgate.db.password") == null ? "" : app.property("batchgate.db.password"));
     }
 
     static void create(JdbcJobStore store, String id, BatchSpec spec, int total) {
         long now = System.currentTimeMillis();
-        store.createBatch(new BatchRecord(id, "svc", spec.operationLabel(), BatchRequestParser.specJson(spec), BatchStatus.RUNNING, null, total,
-                BatchRecord.Counts.ZERO, "http", null, now, now, null, null),
-                java.util.stream.IntStream.range(0, total).mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null))
-                        .iterator(), null);
+        store.createBatch(
+                new BatchRecord(id, "svc", spec.operationLabel(), BatchRequestParser.specJson(spec), BatchStatus.RUNNING, null, total,
+                        BatchRecord.Counts.ZERO, "http", null, now, now, null, null),
+                java.util.stream.IntStream.range(0, total)
+                        .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null))
+                        .iterator(),
+                null);
     }
 
     static JobStore.ResultRow row(String batch, int index, ItemStatus status, String json, Integer stage) {

@@ -16,9 +16,10 @@ class RateLimitWaitTest {
     @Test
     void should_cancel_the_items_waiting_for_the_rate_limit_when_the_batch_is_cancelled() {
         try (StubServer stub = new StubServer();
-             BatchgateTestApp app = new BatchgateTestApp()
-                     .target("svc", stub.url(), Map.of("rpm", "1", "concurrency", "5",
-                             "operations.start", "POST /instances/{id}/start")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp()
+                        .target("svc", stub.url(), Map.of("rpm", "1", "concurrency", "5",
+                                "operations.start", "POST /instances/{id}/start"))
+                        .start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "start",
                     "items", List.of("a", "b", "c"))).json().get("id").asText();
             await().atMost(Duration.ofSeconds(30)).until(() -> stub.requests().size() == 1);

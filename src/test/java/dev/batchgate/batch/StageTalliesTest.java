@@ -31,6 +31,7 @@ class StageTalliesTest {
         var json = tallies.toJson();
 
         assertThat(json.get(0).toString()).isEqualTo("{\"operation\":\"stop\",\"succeeded\":2,\"failed\":0,\"skipped\":0,\"cancelled\":0}");
-        assertThat(StageTallies.summarized(List.of("stop", "start"), StageTallies.counts(json)).count(1, ItemStatus.CANCELLED)).isEqualTo(2);
+        assertThat(StageTallies.summarized(List.of("stop", "start"), StageTallies.counts(json)).count(1, ItemStatus.CANCELLED))
+                .isEqualTo(2);
     }
 }

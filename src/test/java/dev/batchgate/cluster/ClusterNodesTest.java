@@ -50,8 +50,8 @@ class ClusterNodesTest {
     void should_list_every_live_node_and_drop_a_killed_one_when_nodes_share_a_postgresql_store() throws Exception {
         assumeTrue(TestDatabase.postgres(), "cluster mode needs PostgreSQL: BATCHGATE_TEST_DB_URL is not set");
         try (TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")));
-             BatchgateProcess first = node(db, "node-a").start();
-             BatchgateProcess second = node(db, "node-b").start()) {
+                BatchgateProcess first = node(db, "node-a").start();
+                BatchgateProcess second = node(db, "node-b").start()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ids(first)).containsExactly("node-a", "node-b"));
             JsonNode seenBySecond = second.get("/v1/cluster").json();
             assertThat(seenBySecond.path("clustered").asBoolean()).isTrue();
@@ -70,8 +70,8 @@ class ClusterNodesTest {
     void should_leave_the_cluster_at_once_when_a_node_shuts_down_cleanly() throws Exception {
         assumeTrue(TestDatabase.postgres(), "cluster mode needs PostgreSQL: BATCHGATE_TEST_DB_URL is not set");
         try (TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")));
-             BatchgateProcess first = node(db, "node-a").with("batchgate.cluster.dead-after", "60s").start();
-             BatchgateProcess second = node(db, "node-b").with("batchgate.cluster.dead-after", "60s").start()) {
+                BatchgateProcess first = node(db, "node-a").with("batchgate.cluster.dead-after", "60s").start();
+                BatchgateProcess second = node(db, "node-b").with("batchgate.cluster.dead-after", "60s").start()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ids(first)).containsExactly("node-a", "node-b"));
 
             second.terminate();
@@ -83,7 +83,8 @@ class ClusterNodesTest {
 
     /** A node in a directory of its own (its log), on the shared database. */
     private BatchgateProcess node(TestDatabase db, String id) throws Exception {
-        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true").with("batchgate.cluster.node-id", id)
+        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true")
+                .with("batchgate.cluster.node-id", id)
                 .with("batchgate.cluster.heartbeat", "500ms").with("batchgate.cluster.dead-after", "2s")
                 .with("batchgate.inbox.enabled", "false");
     }

@@ -31,7 +31,8 @@ class DashboardBrowserTest {
     // Checked per test: surefire reports the skip with its reason.
     @BeforeEach
     void requireTheBrowser() {
-        assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (apt-get install -y chromium): skipping the dashboard browser test");
+        assumeTrue(Files.isExecutable(CHROMIUM),
+                "chromium is not installed (apt-get install -y chromium): skipping the dashboard browser test");
         assumeTrue(nodeRuns(), "node is not installed: skipping the dashboard browser test");
         assumeTrue(Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core")),
                 "playwright-core is not installed: run `npm ci --prefix src/test/browser` to enable the dashboard browser test");

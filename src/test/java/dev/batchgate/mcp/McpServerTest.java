@@ -107,7 +107,8 @@ class McpServerTest {
 
     @Test
     void should_answer_invalid_params_when_the_tool_is_unknown() throws Exception {
-        JsonNode answer = answer("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"nope\",\"arguments\":{}}}");
+        JsonNode answer = answer(
+                "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"nope\",\"arguments\":{}}}");
 
         assertThat(answer.at("/error/code").asInt()).isEqualTo(-32602);
         assertThat(answer.at("/error/message").asText()).contains("nope");

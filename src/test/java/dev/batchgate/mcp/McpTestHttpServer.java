@@ -1,8 +1,8 @@
 package dev.batchgate.mcp;
 
+import dev.batchgate.security.CrossSiteGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import dev.batchgate.security.CrossSiteGuard;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.util.List;

@@ -39,7 +39,8 @@ class BatchRequestFuzzTest {
         stub = new StubServer();
         app = new BatchgateTestApp().with("batchgate.sync-timeout", "2s")
                 .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}",
-                        "operations.tag", "PUT /items/{id}/tags/{params.tag}", "timeout", "2s")).start();
+                        "operations.tag", "PUT /items/{id}/tags/{params.tag}", "timeout", "2s"))
+                .start();
     }
 
     @AfterContainer

@@ -23,10 +23,10 @@ class CircuitBreakerApiTest {
         boolean[] down = {true};
         try (StubServer stub = new StubServer().respond(r -> down[0] ? StubServer.Reply.json(503, "{\"error\":\"down\"}")
                 : StubServer.Reply.ok());
-             BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of(
-                     "operations.process", "POST /items/{id}", "concurrency", Integer.toString(CONCURRENCY),
-                     "retries", "2", "retry-delay", "10ms",
-                     "circuit-breaker.failures", Integer.toString(THRESHOLD), "circuit-breaker.cool-down", "1s")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().target("svc", stub.url(), Map.of(
+                        "operations.process", "POST /items/{id}", "concurrency", Integer.toString(CONCURRENCY),
+                        "retries", "2", "retry-delay", "10ms",
+                        "circuit-breaker.failures", Integer.toString(THRESHOLD), "circuit-breaker.cool-down", "1s")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "svc", "operation", "process",
                     "items", IntStream.range(0, ITEMS).mapToObj(i -> "item-" + i).toList())).json().path("id").asText();
 

@@ -49,7 +49,7 @@ class CrashRecoveryTest {
     @Test
     void should_resume_and_resend_only_the_items_in_flight_when_killed_mid_batch() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(10)));
-             TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
             Map<String, String> target = Map.of("operations.process", "POST /items/{id}",
                     "concurrency", Integer.toString(CONCURRENCY), "retries", "0");
             String batchId;
@@ -109,7 +109,7 @@ class CrashRecoveryTest {
     private static Set<String> committedKeys(TestDatabase db, String batchId) throws Exception {
         Set<String> keys = new HashSet<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT id_json FROM items WHERE " + OF_BATCH + " AND status <> 'pending'")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id_json FROM items WHERE " + OF_BATCH + " AND status <> 'pending'")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -123,7 +123,8 @@ class CrashRecoveryTest {
     private static List<String> finalResults(TestDatabase db, String batchId) throws Exception {
         Map<Long, String> byItem = new HashMap<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT item_no, status FROM items WHERE " + OF_BATCH + " AND result IS NOT NULL")) {
+                PreparedStatement ps = c
+                        .prepareStatement("SELECT item_no, status FROM items WHERE " + OF_BATCH + " AND result IS NOT NULL")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -27,7 +27,7 @@ class DurableAcceptTest {
     @Test
     void should_keep_and_run_the_batch_when_killed_right_after_the_202() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(200)));
-             TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
             Map<String, String> target = Map.of("operations.process", "POST /items/{id}", "concurrency", "4");
             String batchId;
             try (BatchgateProcess first = new BatchgateProcess(workDir, db).target("svc", stub.url(), target).start()) {
@@ -48,7 +48,7 @@ class DurableAcceptTest {
     @Test
     void should_start_a_pending_batch_when_batchgate_starts() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok());
-             TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
             String batchId;
             try (BatchgateTestApp first = new BatchgateTestApp(db)
                     .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", "1")).start()) {
@@ -56,8 +56,9 @@ class DurableAcceptTest {
                         "items", List.of("a", "b"))).json().path("id").asText();
             }
             // what a crash between storing a batch and starting it leaves behind
-            try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                    "UPDATE batches SET status = 'pending', started_at = NULL WHERE id = ?")) {
+            try (Connection c = db.connect();
+                    PreparedStatement ps = c.prepareStatement(
+                            "UPDATE batches SET status = 'pending', started_at = NULL WHERE id = ?")) {
                 ps.setString(1, batchId);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }

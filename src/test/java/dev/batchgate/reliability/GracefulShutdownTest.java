@@ -27,7 +27,7 @@ class GracefulShutdownTest {
     @Test
     void should_finish_calls_in_flight_and_exit_0_when_terminated() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(1500)));
-             TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
             Map<String, String> target = Map.of("operations.process", "POST /items/{id}", "concurrency", "4");
             String batchId;
             int calledWhenTerminated;
@@ -59,7 +59,7 @@ class GracefulShutdownTest {
     void should_cut_off_a_call_that_outlasts_the_shutdown_timeout_and_resume_its_item() throws Exception {
         StubServer.Reply[] reply = {StubServer.Reply.ok().after(Duration.ofMinutes(5))};
         try (StubServer stub = new StubServer().respond(r -> reply[0]);
-             TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")))) {
             Map<String, String> target = Map.of("operations.process", "POST /items/{id}", "timeout", "10m");
             String batchId;
             try (BatchgateProcess first = new BatchgateProcess(workDir, db).with("batchgate.shutdown-timeout", "1s")

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.batchgate.testing.BatchgateTestApp;
 import dev.batchgate.testing.StubServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

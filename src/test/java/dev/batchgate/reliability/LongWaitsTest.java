@@ -30,21 +30,23 @@ class LongWaitsTest {
         List<CompletableFuture<?>> waiting = new java.util.ArrayList<>();
         // one start a minute: every batch below stays running, its items waiting for the rate limiter
         try (StubServer stub = new StubServer();
-             BatchgateTestApp app = new BatchgateTestApp().with("batchgate.shutdown-timeout", "1s")
-                     .target("slow", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", "1")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().with("batchgate.shutdown-timeout", "1s")
+                        .target("slow", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", "1")).start()) {
             String id = app.post("/v1/batches", Map.of("target", "slow", "operation", "process", "items", List.of("a", "b")))
                     .json().path("id").asText();
 
             List<CompletableFuture<HttpResponse<Stream<String>>>> streams = IntStream.range(0, STREAMS)
                     .mapToObj(i -> clients.sendAsync(HttpRequest.newBuilder(URI.create(app.url("/v1/batches/" + id + "/events")))
-                            .build(), HttpResponse.BodyHandlers.ofLines())).toList();
+                            .build(), HttpResponse.BodyHandlers.ofLines()))
+                    .toList();
             waiting.addAll(streams);
             List<CompletableFuture<?>> syncCalls = new java.util.ArrayList<>();
             for (int i = 0; i < SYNC_CALLS; i++) {
                 syncCalls.add(clients.sendAsync(HttpRequest.newBuilder(URI.create(app.url("/v1/batches")))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("target", "slow", "operation", "process",
-                                "mode", "sync", "items", List.of("s-" + i))))).build(), HttpResponse.BodyHandlers.ofString()));
+                                "mode", "sync", "items", List.of("s-" + i)))))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
             }
             waiting.addAll(syncCalls);
             // every stream is open and every sync batch accepted (and waiting)

@@ -22,8 +22,10 @@ class PostgresModeTest {
     void should_store_jobs_in_postgresql_in_a_schema_per_app_when_a_postgresql_url_is_given() throws Exception {
         assumeTrue(TestDatabase.postgres(), "BATCHGATE_TEST_DB_URL is not set: this is the H2 run");
         try (StubServer stub = new StubServer();
-             BatchgateTestApp first = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}")).start();
-             BatchgateTestApp second = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}")).start()) {
+                BatchgateTestApp first = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}"))
+                        .start();
+                BatchgateTestApp second = new BatchgateTestApp().target("svc", stub.url(), Map.of("operations.process", "POST /i/{id}"))
+                        .start()) {
             try (Connection c = first.context().getRegistry().lookupByNameAndType("jobStore", JdbcJobStore.class)
                     .dataSource().getConnection()) {
                 assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");

@@ -16,10 +16,10 @@ class RetentionTest {
     @Test
     void should_remove_finished_batches_past_the_retention_and_keep_running_ones() {
         try (StubServer stub = new StubServer();
-             BatchgateTestApp app = new BatchgateTestApp().with("batchgate.retention", "2s")
-                     .with("batchgate.retention-interval", "200ms").with("batchgate.shutdown-timeout", "1s")
-                     .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}"))
-                     .target("slow", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", "1")).start()) {
+                BatchgateTestApp app = new BatchgateTestApp().with("batchgate.retention", "2s")
+                        .with("batchgate.retention-interval", "200ms").with("batchgate.shutdown-timeout", "1s")
+                        .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}"))
+                        .target("slow", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", "1")).start()) {
             Map<String, String> key = Map.of("Idempotency-Key", "kept-for-a-while");
             Map<String, Object> body = Map.of("target", "svc", "operation", "process", "items", List.of("a"));
             String finished = app.post("/v1/batches", body, key).json().path("id").asText();

@@ -87,7 +87,8 @@ class StoreOutageTest {
         assertThat(health.statusCode()).isEqualTo(503);
         HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(app.url("/v1/batches")))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("target", "svc", "operation", "start", "items", List.of("x"))))));
+                .POST(HttpRequest.BodyPublishers
+                        .ofString(Json.write(Map.of("target", "svc", "operation", "start", "items", List.of("x"))))));
         assertThat(submitted.statusCode()).isEqualTo(503);
         assertThat(Json.read(submitted.body()).path("error").asText()).isEqualTo("the job store is not available; try again shortly");
 

@@ -35,6 +35,7 @@ class SecretMaskerTest {
     void should_leave_the_scheme_word_alone_when_an_authorization_header_has_no_credential() {
         SecretMasker.registerFromProperties(Map.of("batchgate.targets.unset.headers.Authorization", "Bearer "));
 
-        assertThat(SecretMasker.mask("Authorization: Bearer (no token configured)")).isEqualTo("Authorization: Bearer (no token configured)");
+        assertThat(SecretMasker.mask("Authorization: Bearer (no token configured)"))
+                .isEqualTo("Authorization: Bearer (no token configured)");
     }
 }

@@ -34,11 +34,12 @@ class SecretsTest {
         try (StubServer stub = new StubServer().respond(r -> r.path().contains("/bad-")
                 ? StubServer.Reply.json(400, "{\"error\":\"token " + r.header("Authorization") + " rejected\"}")
                 : StubServer.Reply.json(200, "{\"seen\":\"" + r.header("X-Api-Key") + "\"}"));
-             LogCapture capture = new LogCapture(true)) {
+                LogCapture capture = new LogCapture(true)) {
             try (BatchgateTestApp app = new BatchgateTestApp().with("batchgate.api-keys", apiKey)
                     .with("batchgate.llm.api-key", llmKey)
                     .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}", "retries", "0",
-                            "headers.Authorization", "Bearer " + token, "headers.X-Api-Key", headerKey)).start()) {
+                            "headers.Authorization", "Bearer " + token, "headers.X-Api-Key", headerKey))
+                    .start()) {
                 Map<String, String> auth = Map.of("Authorization", "Bearer " + apiKey);
                 answers.add(app.send(get(app, "/v1/targets").header("X-API-Key", apiKey)).text());
                 answers.add(app.post("/v1/batches", Map.of("target", "svc", "operation", "process", "dryRun", true,

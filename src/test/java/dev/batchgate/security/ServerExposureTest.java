@@ -34,7 +34,7 @@ class ServerExposureTest {
     @Test
     void should_warn_when_bound_to_every_interface_without_keys() {
         try (LogCapture log = new LogCapture(false);
-             BatchgateTestApp app = new BatchgateTestApp().with("batchgate.bind", "0.0.0.0").start()) {
+                BatchgateTestApp app = new BatchgateTestApp().with("batchgate.bind", "0.0.0.0").start()) {
             assertThat(log.text()).containsPattern("WARN .* no batchgate.api-keys set but listening on 0\\.0\\.0\\.0");
         }
     }

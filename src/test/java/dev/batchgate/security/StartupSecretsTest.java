@@ -34,7 +34,8 @@ class StartupSecretsTest {
 
         StartupSecrets.register(List.of("file:" + file + ";optional=true", "file:" + dir.resolve("missing.properties")
                 + ";optional=true"), Map.of("A_SOURCE", "tok-" + id, "BATCHGATE_DB_PASSWORD", "envpw-" + id,
-                "LLM_API_KEY", "llmenv-" + id, "PLAIN", "path-" + id), system);
+                        "LLM_API_KEY", "llmenv-" + id, "PLAIN", "path-" + id),
+                system);
 
         String masked = SecretMasker.mask(String.join(" | ", "tok-" + id, "llm-" + id, "dbpw-" + id, "ak1-" + id,
                 "ak2-" + id, "hk-" + id, "envpw-" + id, "llmenv-" + id, "path-" + id));

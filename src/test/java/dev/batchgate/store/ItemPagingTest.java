@@ -23,8 +23,10 @@ class ItemPagingTest {
     void createBatch() {
         store = new JdbcJobStore("jdbc:h2:mem:paging-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         store.createBatch(new BatchRecord("b-1", "svc", "start", "{}", BatchStatus.RUNNING, null, ITEMS, BatchRecord.Counts.ZERO,
-                "api", null, 0L, null, null, null), IntStream.range(0, ITEMS)
-                .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(), null);
+                "api", null, 0L, null, null, null),
+                IntStream.range(0, ITEMS)
+                        .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(),
+                null);
     }
 
     @AfterEach
@@ -39,7 +41,8 @@ class ItemPagingTest {
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.isConstraintViolation()).isFalse())
                 .hasMessageContaining("b-gone");
 
-        store.saveResults(List.of(new JobStore.ResultRow("b-gone", 0, ItemStatus.SUCCEEDED, "{}"), new JobStore.ResultRow("b-1", 0, ItemStatus.SUCCEEDED, "{}")));
+        store.saveResults(List.of(new JobStore.ResultRow("b-gone", 0, ItemStatus.SUCCEEDED, "{}"),
+                new JobStore.ResultRow("b-1", 0, ItemStatus.SUCCEEDED, "{}")));
 
         assertThat(store.countItems("b-1", ItemStatus.SUCCEEDED)).isEqualTo(1);
         assertThat(store.countItems("b-gone", null)).isZero();

@@ -10,7 +10,8 @@ class JdbcJobStoreUrlTest {
     void should_open_an_h2_file_database_shareable_and_durable_when_the_url_is_a_file() {
         assertThat(JdbcJobStore.durableUrl("jdbc:h2:file:./data/batchgate"))
                 .isEqualTo("jdbc:h2:file:./data/batchgate;WRITE_DELAY=0;AUTO_SERVER=TRUE");
-        assertThat(JdbcJobStore.durableUrl("jdbc:h2:./data/x;AUTO_SERVER=FALSE")).isEqualTo("jdbc:h2:./data/x;AUTO_SERVER=FALSE;WRITE_DELAY=0");
+        assertThat(JdbcJobStore.durableUrl("jdbc:h2:./data/x;AUTO_SERVER=FALSE"))
+                .isEqualTo("jdbc:h2:./data/x;AUTO_SERVER=FALSE;WRITE_DELAY=0");
     }
 
     @Test

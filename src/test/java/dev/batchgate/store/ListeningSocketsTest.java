@@ -24,7 +24,7 @@ class ListeningSocketsTest {
     @Test
     void should_listen_on_loopback_only_when_it_runs_on_the_defaults(@TempDir Path dir) throws IOException {
         try (TestDatabase database = TestDatabase.fresh(dir);
-             BatchgateProcess batchgate = new BatchgateProcess(dir, database).start()) {
+                BatchgateProcess batchgate = new BatchgateProcess(dir, database).start()) {
             assertThat(batchgate.get("/observe/health").status()).isEqualTo(200);
 
             List<String> listening = listeningAddresses(batchgate.pid());

@@ -23,8 +23,10 @@ class ResultWriterTest {
     void createBatch() {
         store = new JdbcJobStore("jdbc:h2:mem:writer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         store.createBatch(new BatchRecord("b-1", "svc", "start", "{}", BatchStatus.RUNNING, null, 2, BatchRecord.Counts.ZERO,
-                "api", null, 0L, null, null, null), IntStream.range(0, 2)
-                .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(), null);
+                "api", null, 0L, null, null, null),
+                IntStream.range(0, 2)
+                        .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(),
+                null);
         writer = new ResultWriter(store, 1);
     }
 
@@ -58,8 +60,10 @@ class ResultWriterTest {
     void should_commit_every_result_when_writers_keep_filling_the_queue() throws Exception {
         int items = 500;
         store.createBatch(new BatchRecord("b-2", "svc", "start", "{}", BatchStatus.RUNNING, null, items, BatchRecord.Counts.ZERO,
-                "api", null, 0L, null, null, null), IntStream.range(0, items)
-                .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(), null);
+                "api", null, 0L, null, null, null),
+                IntStream.range(0, items)
+                        .mapToObj(i -> new StoredItem(i, "\"i-" + i + "\"", null, ItemStatus.PENDING, null)).iterator(),
+                null);
         try (ResultWriter small = new ResultWriter(store, 8)) {
             Thread other = new Thread(() -> IntStream.range(0, items / 2)
                     .forEach(i -> small.write(new JobStore.ResultRow("b-2", i, ItemStatus.SUCCEEDED, "{}"))));

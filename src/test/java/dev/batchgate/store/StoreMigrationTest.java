@@ -35,7 +35,8 @@ class StoreMigrationTest {
             insertBatch(c, "b-file", "file:ids.txt");
             insertItem(c, "b-file", 0, "a");
             insertItem(c, "b-file", 1, "b");
-            execute(c, "INSERT INTO file_drops (batch_id, source_name, work_path, state, created_at) VALUES ('b-file', 'ids.txt', 'w', 'reading', 0)");
+            execute(c,
+                    "INSERT INTO file_drops (batch_id, source_name, work_path, state, created_at) VALUES ('b-file', 'ids.txt', 'w', 'reading', 0)");
             insertBatch(c, "b-api", "api");
             insertItem(c, "b-api", 0, "a");
         }
@@ -92,7 +93,8 @@ class StoreMigrationTest {
             assertThat(store.countByStatusAndStage("b-chain")).containsExactly(new JobStore.StageCount(ItemStatus.PENDING, 2, 1));
 
             store.createBatch(new BatchRecord("b-new", "svc", "start", "{}", BatchStatus.RUNNING, null, 1, BatchRecord.Counts.ZERO,
-                    "api", null, 0L, null, null, null), List.of(new StoredItem(0, "\"n\"", null, ItemStatus.PENDING, null)).iterator(), null);
+                    "api", null, 0L, null, null, null), List.of(new StoredItem(0, "\"n\"", null, ItemStatus.PENDING, null)).iterator(),
+                    null);
             assertThat(store.items("b-new", null, 0, 10)).extracting(StoredItem::idJson).containsExactly("\"n\"");
             assertThat(store.countItems("b-old", null)).isEqualTo(2);
         }

@@ -22,7 +22,7 @@ import java.util.function.Function;
 public final class StubServer implements AutoCloseable {
 
     public record Recorded(String method, String path, Map<String, List<String>> headers, String body, long atMillis,
-                           long atNanos) {
+            long atNanos) {
         public String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {

@@ -1,10 +1,10 @@
 package dev.batchgate.facade.coolify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
-import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.mcp.ToolArguments;
 import dev.batchgate.mcp.ToolArguments.InvalidArgumentsException;
 import io.vertx.core.Context;

@@ -18,44 +18,44 @@ enum CoolifyTool {
                     + "wait_for_completion, waits for each restart's deployment to finish (or fail)."
                     + CoolifyTool.ANSWER,
             """
-            {"application_uuids": %s,
-             "parallel": {"type": "boolean", "default": true,
-                          "description": "Restart in parallel (within Coolify's rate limit); false restarts one at a time"},
-             "wait_for_completion": {"type": "boolean", "default": false,
-                          "description": "Wait until each restart's deployment is finished, failed or cancelled"}}
-            """),
+                    {"application_uuids": %s,
+                     "parallel": {"type": "boolean", "default": true,
+                                  "description": "Restart in parallel (within Coolify's rate limit); false restarts one at a time"},
+                     "wait_for_completion": {"type": "boolean", "default": false,
+                                  "description": "Wait until each restart's deployment is finished, failed or cancelled"}}
+                    """),
     STOP_APPLICATIONS("batch_stop_applications", "application_uuids",
             "Stop several Coolify applications in one batch. Unless force is true, each application is read "
                     + "first and one already stopped is reported as success with skipped: true." + CoolifyTool.ANSWER,
             """
-            {"application_uuids": %s,
-             "force": {"type": "boolean", "default": false,
-                       "description": "Stop without reading each application's status first"}}
-            """),
+                    {"application_uuids": %s,
+                     "force": {"type": "boolean", "default": false,
+                               "description": "Stop without reading each application's status first"}}
+                    """),
     START_SERVICES("batch_start_services", "service_uuids",
             "Start several Coolify services in one batch." + CoolifyTool.ANSWER,
             """
-            {"service_uuids": %s}
-            """),
+                    {"service_uuids": %s}
+                    """),
     STOP_SERVICES("batch_stop_services", "service_uuids",
             "Stop several Coolify services in one batch. Unless force is true, each service is read first and "
                     + "one already stopped is reported as success with skipped: true." + CoolifyTool.ANSWER,
             """
-            {"service_uuids": %s,
-             "force": {"type": "boolean", "default": false,
-                       "description": "Stop without reading each service's status first"}}
-            """),
+                    {"service_uuids": %s,
+                     "force": {"type": "boolean", "default": false,
+                               "description": "Stop without reading each service's status first"}}
+                    """),
     UPDATE_ENV_VARS("batch_update_env_vars", "application_uuids",
             "Set environment variables on several Coolify applications (one bulk update each), then restart "
                     + "them if restart_after_update is true. Values are never echoed, logged or stored: the answer "
                     + "names the variables with masked values." + CoolifyTool.ANSWER,
             """
-            {"application_uuids": %s,
-             "env_vars": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1,
-                          "description": "Variables to set, name to value; at least one"},
-             "restart_after_update": {"type": "boolean", "default": false,
-                          "description": "Restart each application once its variables are set"}}
-            """);
+                    {"application_uuids": %s,
+                     "env_vars": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1,
+                                  "description": "Variables to set, name to value; at least one"},
+                     "restart_after_update": {"type": "boolean", "default": false,
+                                  "description": "Restart each application once its variables are set"}}
+                    """);
 
     private static final String ANSWER = " Answers {total, successful, failed, results: [{uuid, status: success|failed, "
             + "error?}]}; when the batch is still running after the wait limit, the answer has batch_id and the "

@@ -219,7 +219,8 @@ public final class CoolifyTools {
             return batches.retry(batchId, List.of(ItemStatus.FAILED, ItemStatus.CANCELLED), null);
         }
         if (!batch.status().isFinished()) {
-            throw BadRequestException.conflict("batch " + batchId + " is still " + batch.status().wire() + "; retry it once it has finished");
+            throw BadRequestException
+                    .conflict("batch " + batchId + " is still " + batch.status().wire() + "; retry it once it has finished");
         }
         if (envVars != null) {
             Map<String, String> values = envVars(envVars, "env_vars");

@@ -120,7 +120,7 @@ public final class InstancesFacade {
                 entry.put("status", "failed");
                 entry.put("error", r.hasNonNull("error") ? r.get("error").asText()
                         : finished ? "not run: batch " + run.id() + " stopped early"
-                        : "not finished after " + syncTimeout.toSeconds() + "s (batch " + run.id() + ")");
+                                : "not finished after " + syncTimeout.toSeconds() + "s (batch " + run.id() + ")");
             }
         }
         ObjectNode doc = Json.object();

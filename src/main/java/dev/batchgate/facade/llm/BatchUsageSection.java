@@ -18,7 +18,7 @@ import java.util.Map;
  * @param models by model, in the order they were first called
  */
 public record BatchUsageSection(long calls, long inputTokens, long outputTokens, BigDecimal costUsd,
-                                Map<String, ModelCalls> models) implements SummarySection {
+        Map<String, ModelCalls> models) implements SummarySection {
 
     public static final String FIELD = "llm";
 

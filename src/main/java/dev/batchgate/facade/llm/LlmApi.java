@@ -43,7 +43,7 @@ public final class LlmApi {
     private final LlmSettings settings;
 
     public LlmApi(Vertx vertx, BatchService batches, LlmRequestParser parser, UsageStore usage, ModelPool pool,
-                  AutoConcurrency concurrency, LlmSettings settings) {
+            AutoConcurrency concurrency, LlmSettings settings) {
         this.vertx = vertx;
         this.batches = batches;
         this.parser = parser;

@@ -42,12 +42,13 @@ public final class LlmFacade {
      * {@code usage}: where the calls' token counts are kept.
      */
     public static LlmFacade install(Settings properties, Vertx vertx, BatchService batches, TargetRegistry targets,
-                                    UsageStore usage, ItemRunner items, TargetCaller caller) {
+            UsageStore usage, ItemRunner items, TargetCaller caller) {
         LlmSettings settings = settings(properties);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("llm-pool"));
         ModelPool pool = new ModelPool(settings.models(),
                 spec -> targets.newLimiter(TARGET + ":" + spec.name(), spec.rpm(), settings.maxConcurrency(),
-                        settings.windowGuard()), timer);
+                        settings.windowGuard()),
+                timer);
         AutoConcurrency concurrency = new AutoConcurrency(settings.summedRpm(), settings.models().size(), settings.maxConcurrency());
         if (targets.find(TARGET).isPresent()) {
             LOG.warn("a configured target is named '{}'; the built-in LLM target replaces it", TARGET);

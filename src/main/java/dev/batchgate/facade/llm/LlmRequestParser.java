@@ -47,7 +47,7 @@ public final class LlmRequestParser {
                     + "\"items\": [{\"id\": 1, \"prompt\": \"...\"}]}");
         }
         List<FieldError> errors = new ArrayList<>();
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 errors.add(new FieldError(field, null, "unknown field '" + field + "'"));
@@ -111,10 +111,11 @@ public final class LlmRequestParser {
             return null;
         }
         int before = errors.size();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!Set.of("id", "prompt", "messages").contains(name)) {
-                errors.add(new FieldError(field + "." + name, index, "unknown field '" + name + "' (an item is {id, prompt} or {id, messages})"));
+                errors.add(new FieldError(field + "." + name, index,
+                        "unknown field '" + name + "' (an item is {id, prompt} or {id, messages})"));
             }
         }
         JsonNode id = node.get("id") == null ? Json.MAPPER.nullNode() : node.get("id");

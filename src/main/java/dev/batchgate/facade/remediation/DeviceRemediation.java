@@ -1,10 +1,10 @@
 package dev.batchgate.facade.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.batchgate.json.Json;
 import dev.batchgate.facade.remediation.config.ConfigSecrets;
 import dev.batchgate.facade.remediation.config.Remediation;
 import dev.batchgate.facade.remediation.config.RemediationEngine;
+import dev.batchgate.json.Json;
 import java.io.UncheckedIOException;
 
 /**

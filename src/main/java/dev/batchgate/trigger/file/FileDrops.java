@@ -69,7 +69,7 @@ public final class FileDrops {
 
     /** {@code requests}: reads a dropped batch request, with no max-items bound (see {@link #request}). */
     public FileDrops(BatchService batches, FileDropStore drops, BatchRequestParser requests, Path inbox, Path outbox, int chunkItems,
-                     long maxRequestBytes) {
+            long maxRequestBytes) {
         this.batches = batches;
         this.drops = drops;
         this.inbox = inbox;

@@ -11,7 +11,7 @@ import java.util.List;
  * of {@code itemsFile} read again at each firing).
  */
 public record ScheduleConfig(String name, String cron, Duration every, ZoneId timezone, String target, String operation,
-                             List<String> items, Path itemsFile) {
+        List<String> items, Path itemsFile) {
 
     /** {@code cron 0 0 3 * * ? (UTC)} or {@code every PT15M}: how the schedule is described in lists. */
     public String when() {

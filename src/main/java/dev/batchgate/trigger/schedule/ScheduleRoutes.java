@@ -24,7 +24,8 @@ public final class ScheduleRoutes {
 
     public static void add(CamelContext context, Collection<ScheduleConfig> schedules) {
         for (ScheduleConfig schedule : schedules) {
-            TemplatedRouteBuilder route = TemplatedRouteBuilder.builder(context, schedule.cron() != null ? "schedule-cron" : "schedule-every")
+            TemplatedRouteBuilder route = TemplatedRouteBuilder
+                    .builder(context, schedule.cron() != null ? "schedule-cron" : "schedule-every")
                     .routeId("schedule-" + schedule.name())
                     .parameter("name", schedule.name());
             if (schedule.cron() != null) {

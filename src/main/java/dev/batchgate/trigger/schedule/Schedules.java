@@ -8,9 +8,9 @@ import dev.batchgate.batch.BatchSpec;
 import dev.batchgate.batch.RequestFields;
 import dev.batchgate.json.Json;
 import dev.batchgate.service.BatchService;
+import dev.batchgate.service.LiveBatch;
 import dev.batchgate.store.ScheduleFiring;
 import dev.batchgate.store.ScheduleStore;
-import dev.batchgate.service.LiveBatch;
 import dev.batchgate.target.Target;
 import dev.batchgate.trigger.file.ItemFileReader;
 import java.io.IOException;
@@ -69,11 +69,14 @@ public final class Schedules {
                 LiveBatch run = start(config);
                 LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
                         config.target(), config.operation());
-                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(), last.failed()));
+                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(),
+                        last.failed()));
             } catch (BadRequestException e) {
                 LOG.warn("schedule {} could not start a batch: {}", name, e.getMessage());
-                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.FAILED, last.batchId(), e.getMessage(), last.started(), last.skipped(),
-                        last.failed() + 1));
+                store.save(name,
+                        new ScheduleFiring(now, ScheduleFiring.Outcome.FAILED, last.batchId(), e.getMessage(), last.started(),
+                                last.skipped(),
+                                last.failed() + 1));
             }
         }
     }

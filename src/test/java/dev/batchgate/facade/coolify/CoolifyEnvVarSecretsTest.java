@@ -77,7 +77,8 @@ class CoolifyEnvVarSecretsTest {
 
             assertThat(coolify.calls("PATCH", "/api/v1/applications/app-1/envs/bulk").get(0).body()).contains(API_KEY, DATABASE_URL);
             assertThat(overMcp.json().at("/result/isError").asBoolean(true)).isFalse();
-            assertThat(overRest.json().get("env_vars")).isEqualTo(dev.batchgate.json.Json.read("{\"API_KEY\":\"***\",\"DATABASE_URL\":\"***\"}"));
+            assertThat(overRest.json().get("env_vars"))
+                    .isEqualTo(dev.batchgate.json.Json.read("{\"API_KEY\":\"***\",\"DATABASE_URL\":\"***\"}"));
             assertThat(overRest.json().at("/results/1/error").asText()).contains("***");
             assertThat(retried.status()).isEqualTo(200);
             List<String> answers = List.of(overMcp.text(), overRest.text(), retried.text(),

@@ -229,7 +229,8 @@ class CoolifyToolsTest {
         assertThat(document.at("/results/2/vars_updated").asInt()).isZero();
         List<Recorded> updates = coolify.calls("PATCH", "/api/v1/applications/app-1/envs/bulk");
         assertThat(updates).hasSize(1);
-        assertThat(Json.read(updates.get(0).body())).isEqualTo(Json.read("{\"data\":[{\"key\":\"API_KEY\",\"value\":\"k-31337-rotated\"}]}"));
+        assertThat(Json.read(updates.get(0).body()))
+                .isEqualTo(Json.read("{\"data\":[{\"key\":\"API_KEY\",\"value\":\"k-31337-rotated\"}]}"));
         assertThat(coolify.calls("POST", "/api/v1/applications/app-envs-refused/restart")).isEmpty();
     }
 

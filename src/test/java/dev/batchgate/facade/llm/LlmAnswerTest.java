@@ -73,7 +73,8 @@ class LlmAnswerTest {
 
     @Test
     void should_be_a_quota_refusal_when_a_2xx_body_is_an_insufficient_quota_error() {
-        LlmAnswer answer = answer(200, "{\"error\":{\"code\":\"insufficient_quota\",\"message\":\"You exceeded your current quota\"}}", null);
+        LlmAnswer answer = answer(200, "{\"error\":{\"code\":\"insufficient_quota\",\"message\":\"You exceeded your current quota\"}}",
+                null);
 
         assertThat(answer.kind()).isEqualTo(LlmAnswer.Kind.QUOTA);
     }

@@ -110,7 +110,8 @@ class LlmBatchApiTest {
     @Test
     void should_be_followed_like_any_batch_when_it_runs_async() {
         BatchgateTestApp.Response response = app.post("/v1/llm/batches", request(List.of(
-                Map.of("id", 10, "messages", List.of(Map.of("role", "system", "content", "terse"), Map.of("role", "user", "content", "async one"))),
+                Map.of("id", 10, "messages",
+                        List.of(Map.of("role", "system", "content", "terse"), Map.of("role", "user", "content", "async one"))),
                 Map.of("id", 11, "prompt", "async two"))));
 
         assertThat(response.status()).isEqualTo(202);
@@ -119,7 +120,8 @@ class LlmBatchApiTest {
         JsonNode summary = app.awaitFinished(id);
         assertThat(summary.path("progress").asDouble()).isEqualTo(100.0);
         assertThat(summary.path("succeeded").asInt()).isEqualTo(2);
-        assertThat(app.get("/v1/batches?target=llm").json().path("batches")).anySatisfy(b -> assertThat(b.path("id").asText()).isEqualTo(id));
+        assertThat(app.get("/v1/batches?target=llm").json().path("batches"))
+                .anySatisfy(b -> assertThat(b.path("id").asText()).isEqualTo(id));
         JsonNode results = app.get("/v1/batches/" + id + "/results").json();
         assertThat(results.path("results").get(0).path("content").asText()).isEqualTo("answer to async one");
         assertThat(llm.callsFor("async one").get(0).request().path("messages").size()).isEqualTo(2);
@@ -216,7 +218,8 @@ class LlmBatchApiTest {
 
         assertThat(llm.callsFor("bad-request echo").get(0).authorization()).isEqualTo("Bearer " + API_KEY);
         JsonNode result = summary.path("results").get(0);
-        assertThat(result.path("error").asText()).startsWith("HTTP 400: Invalid request; key used: ").endsWith("***").doesNotContain(API_KEY);
+        assertThat(result.path("error").asText()).startsWith("HTTP 400: Invalid request; key used: ").endsWith("***")
+                .doesNotContain(API_KEY);
         String id = summary.path("id").asText();
         for (String path : List.of("/v1/batches/" + id, "/v1/batches/" + id + "/results", "/v1/llm/usage?groupBy=status",
                 "/v1/llm/models", "/v1/targets")) {

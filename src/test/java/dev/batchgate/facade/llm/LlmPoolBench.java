@@ -50,8 +50,9 @@ public final class LlmPoolBench {
         double tolerance = Double.parseDouble(options.get("tolerance"));
 
         ObjectNode report;
-        try (FakeLlm llm = new FakeLlm().latency(latency); BatchgateTestApp app = new BatchgateTestApp()
-                .with("batchgate.llm.url", llm.url()).with("batchgate.llm.models", options.get("models")).start()) {
+        try (FakeLlm llm = new FakeLlm().latency(latency);
+                BatchgateTestApp app = new BatchgateTestApp()
+                        .with("batchgate.llm.url", llm.url()).with("batchgate.llm.models", options.get("models")).start()) {
             models.forEach(m -> llm.rpm(m.name(), m.rpm()));
             report = run(app, llm, models, prompts, latency, tolerance);
         }
@@ -60,7 +61,7 @@ public final class LlmPoolBench {
     }
 
     private static ObjectNode run(BatchgateTestApp app, FakeLlm llm, List<ModelSpec> models, int prompts, Duration latency,
-                                  double tolerance) {
+            double tolerance) {
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = 1; i <= prompts; i++) {
             items.add(Map.of("id", i, "prompt", "Create outline for chapter " + i));

@@ -46,7 +46,8 @@ class LlmSettingsTest {
                 Duration.ofSeconds(60), Duration.ofSeconds(30), 2, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
         assertThat(settings.toString()).doesNotContain("sk-secret-123").contains("apiKey=***");
-        assertThat(settings.scrub("HTTP 401: Incorrect API key provided: sk-secret-123")).isEqualTo("HTTP 401: Incorrect API key provided: ***");
+        assertThat(settings.scrub("HTTP 401: Incorrect API key provided: sk-secret-123"))
+                .isEqualTo("HTTP 401: Incorrect API key provided: ***");
         assertThat(settings.completionsUrl()).isEqualTo("http://llm/v1/chat/completions");
     }
 }

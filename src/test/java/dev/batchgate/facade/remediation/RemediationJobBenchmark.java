@@ -81,10 +81,10 @@ public final class RemediationJobBenchmark {
 
             long configLines = 2L * devices * lines;
             System.out.printf(Locale.ROOT, "job %s: %s, %d devices x %d-line config pairs (%.1f MiB request), "
-                            + "%d succeeded, %d failed%n", jobId, status.path("status").asText(), devices, lines,
+                    + "%d succeeded, %d failed%n", jobId, status.path("status").asText(), devices, lines,
                     bodyBytes / 1048576.0, status.path("completed_devices").asInt(), status.path("failed_devices").asInt());
             System.out.printf(Locale.ROOT, "submit (POST answered) %.1f s; POST to completed %.1f s: %.0f devices/s, "
-                            + "%.0f config lines/s end to end%n", submitSeconds, jobSeconds, devices / jobSeconds,
+                    + "%.0f config lines/s end to end%n", submitSeconds, jobSeconds, devices / jobSeconds,
                     configLines / jobSeconds);
             System.out.printf(Locale.ROOT, "results: %.1f MiB, %d remediation lines, fetched in %.1f s%n",
                     counted.count / 1048576.0, remediationLines, resultsSeconds);

@@ -122,8 +122,8 @@ class FileDropCrashTest {
 
     private static void awaitUp(int port) {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/batches")).build(),
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/batches")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 
@@ -145,8 +145,8 @@ class FileDropCrashTest {
     /** The batch row the killed process left behind, read straight from its job store. */
     private Stored stored() throws Exception {
         try (Connection c = database.connect();
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, total, extra FROM batches WHERE trigger_name = 'file:svc/start/big.txt'")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, total, extra FROM batches WHERE trigger_name = 'file:svc/start/big.txt'")) {
             assertThat(rs.next()).isTrue();
             return new Stored(rs.getString(1), rs.getInt(2), rs.getString(3));
         }

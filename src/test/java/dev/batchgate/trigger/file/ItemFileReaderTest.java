@@ -52,7 +52,8 @@ class ItemFileReaderTest {
 
     @Test
     void should_name_the_line_and_field_when_a_jsonl_line_is_wrong() throws IOException {
-        List<ItemFileReader.Line> lines = read("items.jsonl", "{\"id\": \"a\"\n{\"id\": \"b\", \"params\": []}\n{\"id\": \"c\", \"extra\": 1}\n");
+        List<ItemFileReader.Line> lines = read("items.jsonl",
+                "{\"id\": \"a\"\n{\"id\": \"b\", \"params\": []}\n{\"id\": \"c\", \"extra\": 1}\n");
 
         assertThat(lines.get(0).errors().get(0).message()).startsWith("not valid JSON: ");
         assertThat(lines.get(0).errors().get(0).field()).isNull();

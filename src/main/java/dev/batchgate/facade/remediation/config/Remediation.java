@@ -6,4 +6,5 @@ package dev.batchgate.facade.remediation.config;
  * @param remediation newline-joined commands to paste into the device, "" when nothing differs
  * @param rollback    newline-joined commands that undo {@code remediation}, "" when nothing differs
  */
-public record Remediation(String remediation, String rollback) {}
+public record Remediation(String remediation, String rollback) {
+}

@@ -13,11 +13,9 @@ import net.jqwik.api.Provide;
 class RemediationPropertyTest {
 
     private static final RemediationEngine ENGINE = RemediationEngine.withBundledPlatforms();
-    private static final Map<String, PlatformRules> RULES =
-            BundledPlatforms.load(RemediationPropertyTest.class.getClassLoader());
+    private static final Map<String, PlatformRules> RULES = BundledPlatforms.load(RemediationPropertyTest.class.getClassLoader());
     /** How far each platform indents one level in its running config. */
-    private static final Map<String, Integer> INDENT =
-            Map.of("cisco_ios", 1, "cisco_iosxr", 1, "cisco_nxos", 2, "arista_eos", 3);
+    private static final Map<String, Integer> INDENT = Map.of("cisco_ios", 1, "cisco_iosxr", 1, "cisco_nxos", 2, "arista_eos", 3);
 
     @Property(tries = 400)
     void should_reach_the_intended_config_and_come_back_when_remediation_then_rollback_are_applied(

@@ -42,7 +42,7 @@ public final class RemediationThroughput {
         // each remediate reads both configs, so a pair counts as twice the config's lines
         long linesRead = 2L * CONFIG_LINES * iterations;
         System.out.printf(Locale.ROOT, "remediation throughput: %d-line config pair, %d remediation lines, "
-                        + "%d iterations, %.3f ms per remediate (%.3f ms CPU), %.0f config lines/s (%.0f per CPU second)%n",
+                + "%d iterations, %.3f ms per remediate (%.3f ms CPU), %.0f config lines/s (%.0f per CPU second)%n",
                 CONFIG_LINES, changedLines, iterations, seconds * 1000 / iterations, cpuSeconds * 1000 / iterations,
                 linesRead / seconds, linesRead / cpuSeconds);
     }
