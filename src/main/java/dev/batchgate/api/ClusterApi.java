@@ -3,6 +3,7 @@ package dev.batchgate.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.cluster.ClusterNode;
+import dev.batchgate.http.BatchAnswers;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.Responses;
 import dev.batchgate.json.Json;
@@ -23,14 +24,8 @@ public final class ClusterApi {
     }
 
     public void mount(Router router) {
-        HttpApi.on(router, HttpMethod.GET, "/v1/cluster", ctx -> vertx.<ObjectNode>executeBlocking(this::describe, false)
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        Responses.json(ctx, 200, ar.result());
-                    } else {
-                        Responses.failure(ctx, ar.cause());
-                    }
-                }));
+        HttpApi.on(router, HttpMethod.GET, "/v1/cluster",
+                ctx -> BatchAnswers.blocking(vertx, ctx, this::describe, (done, body) -> Responses.json(done, 200, body)));
     }
 
     private ObjectNode describe() {
