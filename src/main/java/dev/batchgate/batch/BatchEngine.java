@@ -232,7 +232,7 @@ public final class BatchEngine {
         BatchRecord record = store.findBatch(id)
                 .orElseThrow(() -> BadRequestException.notFound("unknown batch '" + id + "'"));
         if (!record.status().isFinished()) {
-            throw BadRequestException.conflict("batch " + id + " is still " + record.status() + "; retry it once it has finished");
+            throw BadRequestException.conflict("batch " + id + " is still " + record.status().wire() + "; retry it once it has finished");
         }
         BatchSpec old = BatchRequestParser.readSpec(record.specJson());
         List<BatchItem> items = new ArrayList<>();
