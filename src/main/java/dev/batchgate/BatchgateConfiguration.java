@@ -298,11 +298,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
         return router != null ? router : VertxPlatformHttpRouter.lookup(ctx);
     }
 
-    /**
-     * The API, the dashboard, health and metrics share one server at batchgate.bind:batchgate.port. Camel's
-     * own keys for its servers would move only a part (health and metrics, or an empty server without the
-     * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
-     */
     /** This node: in the cluster on the job store's database, or on its own; named and addressed by the properties or its host. */
     private static ClusterNode clusterNode(Settings settings, JdbcJobStore store, boolean joining, IntSupplier inFlight) {
         String host = hostName();
@@ -327,6 +322,11 @@ public class BatchgateConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * The API, the dashboard, health and metrics share one server at batchgate.bind:batchgate.port. Camel's
+     * own keys for its servers would move only a part (health and metrics, or an empty server without the
+     * API) or bind elsewhere than the exposure check was told: refused, naming the key to set instead.
+     */
     private static void refuseCamelServerKeys(Settings settings, String port, String bind, boolean serverEnabled) {
         if (serverEnabled) {
             requireSame("camel.server.port", settings.text("camel.server.port"), "batchgate.port", port);

@@ -480,12 +480,7 @@ public final class BatchRun {
         });
     }
 
-    /** Waits for leave to start one call on {@code limiter}; null when the current phase stops first. */
-    public RateLimiter.Permit acquire(RateLimiter limiter) {
-        return control.acquire(limiter, id);
-    }
-
-    /** {@link #acquire} without waiting: completes with the permit, or null when the current phase stops first. */
+    /** Leave to start one call on {@code limiter}: completes with the permit, or null when the current phase stops first. */
     CompletableFuture<RateLimiter.Permit> acquireAsync(RateLimiter limiter) {
         return control.acquireAsync(limiter, id);
     }

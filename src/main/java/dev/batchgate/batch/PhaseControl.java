@@ -52,11 +52,6 @@ final class PhaseControl {
         return gate.callSlot();
     }
 
-    /** Waits for leave to start one call; null when the phase stops first (a permit granted at that moment is handed back). */
-    RateLimiter.Permit acquire(RateLimiter limiter, String key) {
-        return acquireAsync(limiter, key).join();
-    }
-
     /**
      * Leave to start one call, or null once the phase stops. Most permits are granted on the spot;
      * one that is waited for is registered, so that {@link #stop} can cancel it.
