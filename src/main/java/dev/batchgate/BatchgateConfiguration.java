@@ -166,7 +166,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
         context.getRegistry().bind("itemCall", itemSteps.call());
         context.getRegistry().bind("itemSave", itemSteps.save());
         context.getRegistry().bind("itemFold", itemSteps.fold());
-        context.getRegistry().bind("itemStopRules", itemSteps.stopRules());
         ItemSlots itemSlots = new ItemSlots();
         context.getRegistry().bind("itemSlots", itemSlots);
         context.getRegistry().bind("itemSlotAwait", itemSlots.await());

@@ -1,5 +1,6 @@
 package dev.batchgate.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.store.BatchRecord;
 import dev.batchgate.store.JobStore;
@@ -188,14 +189,22 @@ public final class BatchFlow {
                 run.plan().isChain() || operations.size() != 1 ? null : operations.get(0));
     }
 
-    /** An item whose processing threw is a failed item (a failed rollback in the rollback phase), never a failed batch. */
+    /**
+     * An item whose processing threw is a failed item (a failed rollback in the rollback phase), never
+     * a failed batch; the body becomes that outcome. An item whose result the store already has keeps
+     * it: only the steps after its save were cut short.
+     */
     public ItemResult unexpectedFailure(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        WorkItem work = exchange.getMessage().getBody(WorkItem.class);
-        BatchItem item = work.item();
-        LOG.warn("item {} failed unexpectedly: {}", item.key(), e == null ? "?" : e.toString());
+        Object body = exchange.getMessage().getBody();
+        int index = body instanceof ItemResult r ? r.index() : ((WorkItem) body).item().index();
+        JsonNode id = body instanceof ItemResult r ? r.id() : ((WorkItem) body).item().id();
+        LOG.warn("batch {} item {} failed unexpectedly: {}", runOf(exchange).id(), id.asText(), e == null ? "?" : e.toString());
+        if (body instanceof ItemResult stored && ItemProgress.reached(exchange, ItemProgress.SAVED)) {
+            return stored;
+        }
         boolean rollingBack = runOf(exchange).phase().kind() == PhasePlan.Kind.ROLLBACK;
-        return new ItemResult(item.index(), item.id(), rollingBack ? ItemStatus.ROLLBACK_FAILED : ItemStatus.FAILED, null, 0, 0,
+        return new ItemResult(index, id, rollingBack ? ItemStatus.ROLLBACK_FAILED : ItemStatus.FAILED, null, 0, 0,
                 "internal error" + (rollingBack ? " during rollback: " : ": ") + (e == null ? "unknown" : e.getClass().getSimpleName()),
                 null, null);
     }

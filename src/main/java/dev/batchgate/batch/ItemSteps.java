@@ -74,16 +74,22 @@ public final class ItemSteps {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
+                if (ItemProgress.reached(exchange, ItemProgress.SAVED)) {
+                    callback.done(true);
+                    return true;
+                }
                 BatchRun run = runOf(exchange);
                 JobStore.ResultRow row = resultRow(run, exchange.getMessage().getBody(ItemResult.class));
                 exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, row == null ? 0 : row.finishSeq());
                 if (row == null || writer.tryWrite(row)) {
+                    ItemProgress.mark(exchange, ItemProgress.SAVED);
                     callback.done(true);
                     return true;
                 }
                 blocking.execute(() -> {
                     try {
                         writer.write(row);
+                        ItemProgress.mark(exchange, ItemProgress.SAVED);
                     } catch (RuntimeException e) {
                         run.finishSeqUnused(row.finishSeq());
                         exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, 0);
@@ -96,24 +102,16 @@ public final class ItemSteps {
         };
     }
 
-    /** {@code item-fold}: counts the item's outcome into its batch's live summary. */
+    /**
+     * {@code item-fold}: counts the item's outcome into its batch's live summary, and fail-fast, a
+     * transaction's first failure and the breaker see it ({@link SummaryRules#record}).
+     */
     public Processor fold() {
         return exchange -> {
             BatchRun run = runOf(exchange);
             ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-            if (run != null && result != null) {
-                SummaryRules.fold(run, result);
-            }
-        };
-    }
-
-    /** {@code item-stop-rules}: fail-fast, a transaction's first failure and the breaker see the outcome just folded. */
-    public Processor stopRules() {
-        return exchange -> {
-            BatchRun run = runOf(exchange);
-            ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-            if (run != null && result != null) {
-                SummaryRules.applyStopRules(run, result);
+            if (run != null && result != null && ItemProgress.reach(exchange, ItemProgress.FOLDED)) {
+                SummaryRules.record(run, result);
             }
         };
     }

@@ -1,22 +1,30 @@
 package dev.batchgate.batch;
 
 /**
- * What one item finishing a phase does to its batch: it is counted ({@link #fold}), then the stop
- * rules see it ({@link #applyStopRules}): fail-fast, a transaction or the failure-percent breaker
- * stop the batch early. A rollback never stops anything.
+ * What one item finishing a phase does to its batch ({@link #record}): it is counted, then the stop
+ * rules see it: fail-fast, a transaction or the failure-percent breaker stop the batch early. A
+ * rollback never stops anything.
  */
 public final class SummaryRules {
 
     private SummaryRules() {
     }
 
-    /** Counts the item's outcome into the batch's live summary. */
-    public static void fold(BatchRun run, ItemResult result) {
-        run.itemFinished(result);
+    /**
+     * Counts the item's outcome into the batch's live summary and stops the batch when it trips
+     * fail-fast, a transaction or the breaker. One step under the run's lock: no other item's outcome
+     * comes between the count and the rules that read it, so the stop reason is this item's (a
+     * transaction's first failure stops it as a rollback, not as a tripped breaker) and the breaker
+     * reads its two counts at one moment.
+     */
+    public static void record(BatchRun run, ItemResult result) {
+        synchronized (run) {
+            run.itemFinished(result);
+            applyStopRules(run, result);
+        }
     }
 
-    /** Stops the batch when the outcome just folded trips fail-fast, a transaction or the breaker. */
-    public static void applyStopRules(BatchRun run, ItemResult result) {
+    private static void applyStopRules(BatchRun run, ItemResult result) {
         PhasePlan.Phase phase = run.phase();
         if (phase == null || phase.kind() == PhasePlan.Kind.ROLLBACK) {
             return;

@@ -107,13 +107,22 @@ public final class TargetCalls {
             if (permit.isDone()) {
                 withPermit(call, permit.join(), waitStart);
             } else if (call.home == null) {
-                permit.thenAccept(granted -> withPermit(call, granted, waitStart));
+                permit.whenComplete((granted, failure) -> withPermit(call, granted, failure, waitStart));
             } else {
-                permit.thenAcceptAsync(granted -> withPermit(call, granted, waitStart), call.home);
+                permit.whenCompleteAsync((granted, failure) -> withPermit(call, granted, failure, waitStart), call.home);
             }
         } catch (RuntimeException e) {
             call.result.completeExceptionally(e);
         }
+    }
+
+    /** A waited-for permit, or the failure that ended the wait: the call ends with it rather than never. */
+    private void withPermit(Call call, RateLimiter.Permit permit, Throwable failure, long waitStart) {
+        if (failure != null) {
+            call.result.completeExceptionally(failure);
+            return;
+        }
+        withPermit(call, permit, waitStart);
     }
 
     private void withPermit(Call call, RateLimiter.Permit permit, long waitStart) {

@@ -99,6 +99,12 @@ public final class ClusterNode implements AutoCloseable {
         }
         timer.shutdownNow();
         try {
+            // a heartbeat under way would otherwise join the node again right after it left
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             store.leave(id);
             LOG.info("cluster node {} left", id);
         } catch (RuntimeException e) {

@@ -61,10 +61,9 @@ class SummaryRulesTest {
         assertThat(run.publishedFinishSeq()).isEqualTo(5);
     }
 
-    /** What item-run does with an outcome: fold it, apply the stop rules, release the item. */
+    /** What item-run does with an outcome: fold it (with the stop rules), release the item. */
     private static void outcome(BatchRun run, ItemResult result, int finishSeq) {
-        SummaryRules.fold(run, result);
-        SummaryRules.applyStopRules(run, result);
+        SummaryRules.record(run, result);
         run.itemReleased(result, finishSeq);
     }
 
