@@ -200,7 +200,7 @@ public final class BatchFlow {
         int index = body instanceof ItemResult r ? r.index() : ((WorkItem) body).item().index();
         JsonNode id = body instanceof ItemResult r ? r.id() : ((WorkItem) body).item().id();
         LOG.warn("batch {} item {} failed unexpectedly: {}", runOf(exchange).id(), id.asText(), e == null ? "?" : e.toString());
-        if (body instanceof ItemResult stored && ItemProgress.reached(exchange, ItemProgress.SAVED)) {
+        if (body instanceof ItemResult stored && ItemSteps.Progress.reached(exchange, ItemSteps.Progress.SAVED)) {
             return stored;
         }
         boolean rollingBack = runOf(exchange).phase().kind() == PhasePlan.Kind.ROLLBACK;

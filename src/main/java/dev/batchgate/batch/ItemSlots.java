@@ -74,7 +74,7 @@ public final class ItemSlots {
         return exchange -> {
             BatchRun run = runOf(exchange);
             ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-            if (run != null && result != null && ItemProgress.reach(exchange, ItemProgress.RELEASED)) {
+            if (run != null && result != null && ItemSteps.Progress.reach(exchange, ItemSteps.Progress.RELEASED)) {
                 run.itemReleased(result, exchange.getProperty(BatchFlow.FINISH_SEQ_PROPERTY, 0, Integer.class));
             }
         };

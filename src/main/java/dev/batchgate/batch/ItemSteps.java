@@ -74,7 +74,7 @@ public final class ItemSteps {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                if (ItemProgress.reached(exchange, ItemProgress.SAVED)) {
+                if (Progress.reached(exchange, Progress.SAVED)) {
                     callback.done(true);
                     return true;
                 }
@@ -82,14 +82,14 @@ public final class ItemSteps {
                 JobStore.ResultRow row = resultRow(run, exchange.getMessage().getBody(ItemResult.class));
                 exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, row == null ? 0 : row.finishSeq());
                 if (row == null || writer.tryWrite(row)) {
-                    ItemProgress.mark(exchange, ItemProgress.SAVED);
+                    Progress.mark(exchange, Progress.SAVED);
                     callback.done(true);
                     return true;
                 }
                 blocking.execute(() -> {
                     try {
                         writer.write(row);
-                        ItemProgress.mark(exchange, ItemProgress.SAVED);
+                        Progress.mark(exchange, Progress.SAVED);
                     } catch (RuntimeException e) {
                         run.finishSeqUnused(row.finishSeq());
                         exchange.setProperty(BatchFlow.FINISH_SEQ_PROPERTY, 0);
@@ -110,7 +110,7 @@ public final class ItemSteps {
         return exchange -> {
             BatchRun run = runOf(exchange);
             ItemResult result = exchange.getMessage().getBody(ItemResult.class);
-            if (run != null && result != null && ItemProgress.reach(exchange, ItemProgress.FOLDED)) {
+            if (run != null && result != null && Progress.reach(exchange, Progress.FOLDED)) {
                 SummaryRules.record(run, result);
             }
         };
@@ -143,5 +143,36 @@ public final class ItemSteps {
 
     private static BatchRun runOf(Exchange exchange) {
         return exchange.getProperty(BatchFlow.RUN_PROPERTY, BatchRun.class);
+    }
+
+    /**
+     * How far an item got through the steps after its call ({@code item-save}, {@code item-fold},
+     * {@code item-release}), kept on its exchange. The error handler runs the same steps for an item
+     * whose processing threw and skips those already done, so an item is never stored, counted or given
+     * back twice, and its call slot always goes back. A result is saved once it is queued for the store;
+     * a fold or a release counts as done once it began (it may have done half before it threw).
+     */
+    enum Progress {
+        SAVED, FOLDED, RELEASED;
+
+        private static final String PROPERTY = "batchgateItemProgress";
+
+        static boolean reached(Exchange exchange, Progress step) {
+            Progress done = exchange.getProperty(PROPERTY, Progress.class);
+            return done != null && done.compareTo(step) >= 0;
+        }
+
+        static void mark(Exchange exchange, Progress step) {
+            exchange.setProperty(PROPERTY, step);
+        }
+
+        /** Marks {@code step} reached; false when it already was. */
+        static boolean reach(Exchange exchange, Progress step) {
+            if (reached(exchange, step)) {
+                return false;
+            }
+            mark(exchange, step);
+            return true;
+        }
     }
 }
