@@ -135,11 +135,15 @@ public class BatchgateConfiguration implements CamelConfiguration {
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items"),
                 settings.integer("batchgate.inline-results-max"), settings.duration("batchgate.sync-timeout"),
-                settings.integer("batchgate.breaker.min-finished"));
+                settings.integer("batchgate.breaker.min-finished"), clustered && serverEnabled);
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
         BatchService batches = new BatchService(engine, store, targets, engineSettings, writer, Clock.systemUTC());
-        ClusterNode node = clusterNode(settings, store, clustered && serverEnabled,
+        ClusterNode node = clusterNode(settings, store, engineSettings.clustered(),
                 () -> engine.liveRuns().stream().mapToInt(run -> run.count(ItemStatus.RUNNING)).sum());
+        if (node.clustered()) {
+            store.runAs(node.id());
+            engine.setClaimsHeld(node::claimsHeld);
+        }
 
         ItemRunner itemRunner = new ItemRunner(caller);
         CoolifyTools coolify = new CoolifyTools(vertx, batches, itemRunner, CoolifySettings.from(settings));
@@ -236,6 +240,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     fileDrops.removeOrphans();
                 }
                 int resumed = engine.resumeUnfinished();
+                node.startDuties(() -> {
+                    engine.resumeUnfinished();
+                    engine.applyCancelRequests();
+                }, engine::pauseAllClaimsLost);
                 if (inboxEnabled) {
                     fileDrops.recover();
                     startRoute(ctx, "trigger-file-drop");

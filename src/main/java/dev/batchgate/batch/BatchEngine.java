@@ -14,16 +14,20 @@ import dev.batchgate.target.TargetRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,9 @@ public final class BatchEngine {
     private final TargetRegistry targets;
     private final EngineSettings settings;
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
+    /** Batches being created here and not launched yet: no claim takes them from under this node. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    private volatile BooleanSupplier claimsHeld = () -> true;
     private volatile boolean shuttingDown;
     private final Object retryLock = new Object();
     private Consumer<BatchRun> launcher = run -> {
@@ -51,6 +58,15 @@ public final class BatchEngine {
         this.store = store;
         this.targets = targets;
         this.settings = settings;
+    }
+
+    /**
+     * Cluster mode: whether this node's claims surely still hold (it heartbeat recently enough). A run
+     * that finds they may not starts no further call and pauses; the node claims it again if it is
+     * still its own ({@link #resumeUnfinished}).
+     */
+    public void setClaimsHeld(BooleanSupplier claimsHeld) {
+        this.claimsHeld = claimsHeld;
     }
 
     /** Set once the Camel routes are up: how a created batch is handed to the flow. */
@@ -71,6 +87,18 @@ public final class BatchEngine {
         refuseWhileShuttingDown();
         Target target = RequestFields.target(targets::find, spec.target(), null, null);
         String id = idempotency != null ? idempotency.batchId() : BatchIds.next();
+        creating.add(id);
+        try {
+            return create(id, spec, target, items, total, idempotency, start);
+        } finally {
+            if (start) {
+                creating.remove(id);
+            }
+        }
+    }
+
+    private BatchRun create(String id, BatchSpec spec, Target target, Iterator<BatchItem> items, int total,
+            IdempotencyRecord idempotency, boolean start) {
         Instant now = Instant.now();
         BatchRecord record = new BatchRecord(id, spec.target(), spec.operationLabel(), BatchRequestParser.specJson(spec),
                 BatchStatus.PENDING, null, total, BatchRecord.Counts.ZERO, spec.trigger(), spec.retryOf(),
@@ -95,34 +123,76 @@ public final class BatchEngine {
 
     /** Starts a stored pending batch (after its items were appended). */
     public BatchRun start(String id) {
-        BatchRecord record = store.findBatch(id).orElseThrow();
-        BatchRun run = restore(record);
-        launch(run);
-        return run;
+        try {
+            BatchRecord record = store.findBatch(id).orElseThrow();
+            BatchRun run = restore(record);
+            launch(run);
+            return run;
+        } finally {
+            creating.remove(id);
+        }
     }
 
     private void launch(BatchRun run) {
         running.put(run.id(), run);
+        run.guardCalls(claimsHeld);
         run.done().whenComplete((v, e) -> running.remove(run.id()));
+        // a paused run is never done
+        run.exited().whenComplete((v, e) -> {
+            running.remove(run.id());
+            store.release(run.id());
+        });
         launcher.accept(run);
     }
 
-    /** Batches left running or pending by a crash or a shutdown start again, where they stopped. */
+    /**
+     * Batches left unfinished start again where they stopped: on a single node those a crash or a
+     * shutdown left; in a cluster also those of a node found dead, and this node's own that it paused.
+     */
     public int resumeUnfinished() {
+        Set<String> here = new HashSet<>(creating);
+        here.addAll(running.keySet());
         int resumed = 0;
-        for (BatchRecord record : store.unfinished()) {
-            if (running.containsKey(record.id())) {
-                continue;
-            }
+        Map<String, Integer> takenOver = new TreeMap<>();
+        for (JobStore.Claim claim : store.claimUnfinished(here)) {
+            BatchRecord record = claim.batch();
             if (targets.find(record.target()).isEmpty()) {
                 LOG.warn("batch {} cannot resume: target '{}' is no longer configured", record.id(), record.target());
+                store.release(record.id());
                 continue;
             }
-            LOG.info("resuming batch {} ({} items, target {})", record.id(), record.total(), record.target());
-            launch(restore(record));
+            BatchRun run = restore(record);
+            int left = run.total() - run.finishedCount();
+            if (claim.previousOwner() == null) {
+                LOG.info("resuming batch {} ({} items, target {})", record.id(), record.total(), record.target());
+            } else {
+                LOG.info("resuming batch {} of node {} ({} of {} items left, target {})", record.id(), claim.previousOwner(), left,
+                        record.total(), record.target());
+                takenOver.merge(claim.previousOwner(), left, Integer::sum);
+            }
+            launch(run);
             resumed++;
         }
+        takenOver.forEach((node, items) -> LOG.warn("took over the batches of node {}: {} items left to run", node, items));
         return resumed;
+    }
+
+    /** Cluster mode: the cancels asked for on other nodes of the batches this node runs take effect here. */
+    public void applyCancelRequests() {
+        for (String id : store.cancelsRequested()) {
+            BatchRun run = running.get(id);
+            if (run != null && run.stop(StopReason.CANCELLED)) {
+                LOG.info("batch {} cancelled on another node", id);
+            }
+        }
+    }
+
+    /**
+     * Cluster mode: the others took this node for dead and may run its batches now. Its runs start no
+     * further call and stop here, their results kept only where this node's claim still holds.
+     */
+    public void pauseAllClaimsLost() {
+        running.values().forEach(run -> run.stop(StopReason.SHUTDOWN));
     }
 
     /** A stored batch as a run again: its counts by status and stage, and the phase (and stop reason) it was in. */
@@ -195,11 +265,17 @@ public final class BatchEngine {
         return store.findBatch(id);
     }
 
-    /** Cancels a batch: calls in flight finish, the rest end cancelled. False when it is already finished. */
+    /**
+     * Cancels a batch: calls in flight finish, the rest end cancelled. False when it is already finished.
+     * In a cluster, a batch another node runs is cancelled there within about a second.
+     */
     public Optional<Boolean> cancel(String id) {
         BatchRun run = running.get(id);
         if (run != null) {
             run.stop(StopReason.CANCELLED);
+            return Optional.of(true);
+        }
+        if (settings.clustered() && store.requestCancel(id)) {
             return Optional.of(true);
         }
         return store.findBatch(id).map(r -> r.status() == BatchStatus.CANCELLED);
@@ -266,8 +342,17 @@ public final class BatchEngine {
             return Optional.of(BatchSummaries.live(run, withResults && run.total() <= settings.inlineResultsMax()
                     ? results(id) : null));
         }
-        return store.findBatch(id).map(record -> BatchSummaries.stored(record,
+        return store.findBatch(id).map(record -> BatchSummaries.stored(record.status().isFinished() ? record : withStoredCounts(record),
                 withResults && record.total() <= settings.inlineResultsMax() ? results(id) : null));
+    }
+
+    /** An unfinished batch this node does not run (another node does, or none yet) counts what its stored results say. */
+    private BatchRecord withStoredCounts(BatchRecord record) {
+        int[] n = new int[ItemStatus.values().length];
+        store.countByStatusAndStage(record.id()).forEach(c -> n[c.status().ordinal()] += c.count());
+        return record.withCounts(new BatchRecord.Counts(n[ItemStatus.SUCCEEDED.ordinal()], n[ItemStatus.FAILED.ordinal()],
+                n[ItemStatus.SKIPPED.ordinal()], n[ItemStatus.CANCELLED.ordinal()], n[ItemStatus.ROLLED_BACK.ordinal()],
+                n[ItemStatus.ROLLBACK_FAILED.ordinal()]));
     }
 
     /** Every item result of a batch in input order (only for batches up to inline-results-max). */

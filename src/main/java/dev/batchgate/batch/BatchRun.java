@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class BatchRun {
     private volatile RollbackTally rollback;
     private volatile StopReason stopReason;
     private volatile boolean shuttingDown;
+    private volatile BooleanSupplier claimsHeld = () -> true;
     private volatile BatchStatus status = BatchStatus.PENDING;
     private volatile Instant startedAt;
     private volatile Instant finishedAt;
@@ -482,7 +484,16 @@ public final class BatchRun {
 
     /** Leave to start one call on {@code limiter}: completes with the permit, or null when the current phase stops first. */
     CompletableFuture<RateLimiter.Permit> acquireAsync(RateLimiter limiter) {
+        if (!claimsHeld.getAsBoolean()) {
+            stop(StopReason.SHUTDOWN);
+            return CompletableFuture.completedFuture(null);
+        }
         return control.acquireAsync(limiter, id);
+    }
+
+    /** What each call asks first: whether this node still surely runs the batch (cluster mode); else the run pauses. */
+    void guardCalls(BooleanSupplier claimsHeld) {
+        this.claimsHeld = claimsHeld;
     }
 
     /** Sleeps unless the current phase stops first; true when the full time passed. */

@@ -15,7 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * This node and the others it shares the job store with. In cluster mode the node joins at start,
  * heartbeats every {@code heartbeat} with its items in flight, and removes the nodes not seen for
- * {@code deadAfter}, all on the database's clock; on its own it is a cluster of one that writes nothing.
+ * {@code deadAfter}, all on the database's clock; once its batches can run it does its duties every
+ * second ({@link #startDuties}). On its own it is a cluster of one that writes nothing.
+ * <p>
+ * Whether its claims surely hold ({@link #claimsHeld}) is the one thing it judges on its own clock,
+ * and only to be safe: the others can find it dead only once {@code deadAfter} passed on the database's
+ * clock since its last heartbeat landed, which was after this node sent it.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -27,7 +32,12 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterStore store;
     private final Duration deadAfter;
     private final Instant startedAt = Instant.now();
+    private final Duration heartbeat;
     private final ScheduledExecutorService timer;
+    /** When the last heartbeat that found this node's row was sent (System.nanoTime). */
+    private volatile long lastBeatSent = System.nanoTime();
+    private volatile Runnable claimsLost = () -> {
+    };
 
     private ClusterNode(String id, String address, IntSupplier inFlight, ClusterStore store, Duration heartbeat, Duration deadAfter) {
         this.id = id;
@@ -35,6 +45,7 @@ public final class ClusterNode implements AutoCloseable {
         this.inFlight = inFlight;
         this.store = store;
         this.deadAfter = deadAfter;
+        this.heartbeat = heartbeat;
         if (store == null) {
             timer = null;
             return;
@@ -76,12 +87,45 @@ public final class ClusterNode implements AutoCloseable {
         return store.liveNodes(deadAfter);
     }
 
+    /**
+     * Starts the node's duties once its batches can run: {@code everySecond} (claim the batches no live
+     * node runs, apply the cancels asked for elsewhere), and {@code claimsLost} when the others took this
+     * node for dead (its runs stop: the batches may run elsewhere now). Nothing on a node on its own.
+     */
+    public void startDuties(Runnable everySecond, Runnable claimsLost) {
+        if (timer == null) {
+            return;
+        }
+        this.claimsLost = claimsLost;
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                everySecond.run();
+            } catch (RuntimeException e) {
+                LOG.warn("cluster duties of node {} failed, trying again: {}", id, e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Whether the others surely still take this node for live, so that the batches it claimed are its
+     * own: its last heartbeat was sent less than {@code deadAfter - heartbeat} ago. Always on its own.
+     */
+    public boolean claimsHeld() {
+        return timer == null || System.nanoTime() - lastBeatSent < deadAfter.minus(heartbeat).toNanos();
+    }
+
     /** One heartbeat; a failing store is logged and tried again at the next one. */
     void beat() {
         try {
-            if (!store.heartbeat(id, inFlight.getAsInt())) {
-                LOG.warn("cluster node {} was taken for dead by the others (not seen for {}); joining again", id, deadAfter);
+            long sent = System.nanoTime();
+            if (store.heartbeat(id, inFlight.getAsInt())) {
+                lastBeatSent = sent;
+            } else {
+                LOG.warn("cluster node {} was taken for dead by the others (not seen for {}): its runs stop, and it joins again",
+                        id, deadAfter);
+                claimsLost.run();
                 store.join(id, address, inFlight.getAsInt());
+                lastBeatSent = sent;
             }
             for (String dead : store.removeDead(deadAfter)) {
                 LOG.warn("cluster node {} not seen for {}: removed by node {}", dead, deadAfter, id);

@@ -20,6 +20,11 @@ public record BatchRecord(
         Long finishedAt,
         ObjectNode extra) {
 
+    public BatchRecord withCounts(Counts counts) {
+        return new BatchRecord(id, target, operation, specJson, status, reason, total, counts, trigger, retryOf, createdAt, startedAt,
+                finishedAt, extra);
+    }
+
     /** Final item counts as stored on the batch row. */
     public record Counts(int succeeded, int failed, int skipped, int cancelled, int rolledBack, int rollbackFailed) {
         public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);

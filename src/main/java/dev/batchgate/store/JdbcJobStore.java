@@ -13,15 +13,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job store on a JDBC database (embedded H2 or PostgreSQL): plain JDBC over a connection pool, the
@@ -30,9 +36,16 @@ import org.h2.api.ErrorCode;
  */
 public final class JdbcJobStore implements JobStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJobStore.class);
     private static final int INSERT_CHUNK = 1000;
     private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
     private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
+    private static final String UNFINISHED = "status IN ('pending', 'running')";
+    /** Not a batch a file drop is still filling (binds the reading state). */
+    private static final String NOT_FILLING = "NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id AND d.state = ?)";
+    private static final String READING = JdbcFileDropStore.wire(FileDropStore.State.READING);
+    /** The batch's row is under this node's claim (binds {@link #claim}); on a single node both are null. */
+    private static final String CLAIMED = "claim_token IS NOT DISTINCT FROM ?";
 
     private static final int V4_CHECKSUM_BEFORE_REWORDING = -707820968;
     private static final int V4_CHECKSUM = -1149064291;
@@ -48,6 +61,9 @@ public final class JdbcJobStore implements JobStore {
 
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
+    /** Cluster mode: the node this store runs batches as (null on a single node), and its claim on each. */
+    private volatile String nodeId;
+    private final Map<String, String> claims = new ConcurrentHashMap<>();
 
     public JdbcJobStore(String url, String user, String password) {
         this(url, user, password, DEFAULT_CONNECTION_TIMEOUT);
@@ -252,27 +268,80 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<BatchRecord> unfinished() {
-        return jdbc.query("SELECT * FROM batches b WHERE status IN (?, ?) AND NOT EXISTS (SELECT 1 FROM file_drops d "
-                + "WHERE d.batch_id = b.id AND d.state = ?) ORDER BY created_at", ps -> {
-                    ps.setString(1, BatchStatus.PENDING.wire());
-                    ps.setString(2, BatchStatus.RUNNING.wire());
-                    ps.setString(3, JdbcFileDropStore.wire(FileDropStore.State.READING));
-                }, JdbcJobStore::batch);
+    public void runAs(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public List<Claim> claimUnfinished(Set<String> runningHere) {
+        String node = nodeId;
+        if (node == null) {
+            // a batch a cluster node left behind runs here unfenced, as any other
+            jdbc.update("UPDATE batches SET owner_node = NULL, claim_token = NULL WHERE claim_token IS NOT NULL AND " + UNFINISHED,
+                    ps -> {
+                    });
+            return jdbc.query("SELECT * FROM batches b WHERE " + UNFINISHED + " AND " + NOT_FILLING + " ORDER BY created_at",
+                    ps -> ps.setString(1, READING), rs -> new Claim(batch(rs), null)).stream()
+                    .filter(claim -> !runningHere.contains(claim.batch().id())).toList();
+        }
+        // one statement: the rows another node is claiming now are skipped, not waited for
+        List<Claim> claimed = jdbc.query("WITH unowned AS (SELECT b.id, b.owner_node FROM batches b WHERE b." + UNFINISHED
+                + " AND " + NOT_FILLING + " AND (b.owner_node IS NULL OR (b.owner_node = ? AND NOT b.id = ANY (?)) "
+                + "OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = b.owner_node)) "
+                + "ORDER BY b.created_at LIMIT 100 FOR UPDATE OF b SKIP LOCKED) "
+                + "UPDATE batches t SET owner_node = ?, claim_token = gen_random_uuid()::text FROM unowned WHERE t.id = unowned.id "
+                + "RETURNING t.*, unowned.owner_node AS previous_owner", ps -> {
+                    ps.setString(1, READING);
+                    ps.setString(2, node);
+                    ps.setArray(3, ps.getConnection().createArrayOf("varchar", runningHere.toArray()));
+                    ps.setString(4, node);
+                }, rs -> {
+                    claims.put(rs.getString("id"), rs.getString("claim_token"));
+                    String previous = rs.getString("previous_owner");
+                    return new Claim(batch(rs), node.equals(previous) ? null : previous);
+                });
+        return claimed.stream().sorted(Comparator.comparingLong(claim -> claim.batch().createdAt())).toList();
+    }
+
+    @Override
+    public void release(String batchId) {
+        claims.remove(batchId);
+    }
+
+    @Override
+    public boolean requestCancel(String batchId) {
+        return jdbc.update("UPDATE batches SET cancel_requested = TRUE WHERE id = ? AND " + UNFINISHED,
+                ps -> ps.setString(1, batchId)) == 1;
+    }
+
+    @Override
+    public List<String> cancelsRequested() {
+        String node = nodeId;
+        if (node == null) {
+            return List.of();
+        }
+        return jdbc.query("SELECT id FROM batches WHERE owner_node = ? AND cancel_requested = TRUE AND " + UNFINISHED,
+                ps -> ps.setString(1, node), rs -> rs.getString(1));
+    }
+
+    /** This node's claim on the batch: what every write for it must match (null on a single node, as stored). */
+    private String claim(String batchId) {
+        return nodeId == null ? null : claims.get(batchId);
     }
 
     @Override
     public void markStarted(String id, long startedAt) {
-        jdbc.update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?", ps -> {
+        jdbc.update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND " + CLAIMED, ps -> {
             ps.setLong(1, startedAt);
             ps.setString(2, id);
+            ps.setString(3, claim(id));
         });
     }
 
     @Override
     public void finishBatch(String id, BatchStatus status, String reason, BatchRecord.Counts counts, long finishedAt, ObjectNode extra) {
         jdbc.update("UPDATE batches SET status = ?, reason = ?, succeeded = ?, failed = ?, skipped = ?, cancelled = ?, "
-                + "rolled_back = ?, rollback_failed = ?, finished_at = ?, extra = ? WHERE id = ?", ps -> {
+                + "rolled_back = ?, rollback_failed = ?, finished_at = ?, extra = ? WHERE id = ? AND " + CLAIMED, ps -> {
                     ps.setString(1, status.wire());
                     ps.setString(2, reason);
                     ps.setInt(3, counts.succeeded());
@@ -284,6 +353,7 @@ public final class JdbcJobStore implements JobStore {
                     ps.setLong(9, finishedAt);
                     ps.setString(10, extra == null ? null : extra.toString());
                     ps.setString(11, id);
+                    ps.setString(12, claim(id));
                 });
     }
 
@@ -314,11 +384,11 @@ public final class JdbcJobStore implements JobStore {
                 for (ResultRow row : rows) {
                     ItemRange range = ranges.get(row.batchId());
                     if (range == null) {
-                        range = itemRange(c, row.batchId());
+                        range = stillClaimed(c, row.batchId()) ? itemRange(c, row.batchId()) : ItemRange.NONE;
                         ranges.put(row.batchId(), range);
                     }
                     if (range == ItemRange.NONE) {
-                        continue; // the batch was deleted (retention) while its results were queued
+                        continue; // the batch was deleted (retention) or taken over while its results were queued
                     }
                     ps.setString(1, row.status().wire());
                     ps.setString(2, row.resultJson());
@@ -379,12 +449,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void enterPhase(String batchId, String phase, String reason, ObjectNode extra) {
-        jdbc.update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ?", ps -> {
-            ps.setString(1, phase);
-            ps.setString(2, reason);
-            ps.setString(3, extra == null ? null : extra.toString());
-            ps.setString(4, batchId);
-        });
+        jdbc.update("UPDATE batches SET phase = ?, reason = COALESCE(?, reason), extra = COALESCE(?, extra) WHERE id = ? AND "
+                + CLAIMED, ps -> {
+                    ps.setString(1, phase);
+                    ps.setString(2, reason);
+                    ps.setString(3, extra == null ? null : extra.toString());
+                    ps.setString(4, batchId);
+                    ps.setString(5, claim(batchId));
+                });
     }
 
     @Override
@@ -397,13 +469,16 @@ public final class JdbcJobStore implements JobStore {
     public int markRemaining(String batchId, List<ItemStatus> fromStatuses, ItemStatus toStatus) {
         String marks = String.join(",", fromStatuses.stream().map(s -> "?").toList());
         ItemRange range = itemRange(batchId);
-        return jdbc.update("UPDATE items SET status = ? WHERE item_no BETWEEN ? AND ? AND status IN (" + marks + ")", ps -> {
-            ps.setString(1, toStatus.wire());
-            int i = range.bindFrom(ps, 2, 0);
-            for (ItemStatus s : fromStatuses) {
-                ps.setString(i++, s.wire());
-            }
-        });
+        return jdbc.update("UPDATE items SET status = ? WHERE item_no BETWEEN ? AND ? AND status IN (" + marks + ") AND EXISTS "
+                + "(SELECT 1 FROM batches WHERE id = ? AND " + CLAIMED + ")", ps -> {
+                    ps.setString(1, toStatus.wire());
+                    int i = range.bindFrom(ps, 2, 0);
+                    for (ItemStatus s : fromStatuses) {
+                        ps.setString(i++, s.wire());
+                    }
+                    ps.setString(i++, batchId);
+                    ps.setString(i, claim(batchId));
+                });
     }
 
     @Override
@@ -514,9 +589,35 @@ public final class JdbcJobStore implements JobStore {
         dataSource.close();
     }
 
-    private static void insertBatch(Connection c, BatchRecord b) throws SQLException {
+    /**
+     * In a cluster, whether this node's claim on the batch still holds; the row stays share-locked to the
+     * end of the transaction, so a node taking the batch over waits for these results and runs on from them.
+     */
+    private boolean stillClaimed(Connection c, String batchId) throws SQLException {
+        if (nodeId == null) {
+            return true;
+        }
+        String mine = claims.get(batchId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT claim_token FROM batches WHERE id = ? FOR SHARE")) {
+            ps.setString(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && mine != null && mine.equals(rs.getString(1))) {
+                    return true;
+                }
+            }
+        }
+        LOG.info("batch {} is run by another node now: the results of its run here are not stored", batchId);
+        return false;
+    }
+
+    private void insertBatch(Connection c, BatchRecord b) throws SQLException {
+        String node = nodeId;
+        String token = node == null ? null : UUID.randomUUID().toString();
+        if (token != null) {
+            claims.put(b.id(), token);
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO batches (id, target, operation, spec, status, total, "
-                + "trigger_name, retry_of, created_at, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                + "trigger_name, retry_of, created_at, extra, owner_node, claim_token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, b.id());
             ps.setString(2, b.target());
             ps.setString(3, b.operation());
@@ -527,6 +628,8 @@ public final class JdbcJobStore implements JobStore {
             ps.setString(8, b.retryOf());
             ps.setLong(9, b.createdAt());
             ps.setString(10, b.extra() == null ? null : b.extra().toString());
+            ps.setString(11, node);
+            ps.setString(12, token);
             ps.executeUpdate();
         }
     }

@@ -6,6 +6,7 @@ import dev.batchgate.batch.ItemStatus;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -39,10 +40,28 @@ public interface JobStore extends AutoCloseable {
     List<BatchRecord> listBatches(BatchStatus status, String target, int limit);
 
     /**
-     * The batches a crash or a shutdown left pending or running, oldest first, without those still being
-     * filled from a file (the file drop goes on with them).
+     * Cluster mode from now on: this store runs batches as node {@code nodeId}. A batch it creates or
+     * claims is that node's, under a claim token of its own, and every write for the batch is made under
+     * that token: once another node has taken the batch over, they change nothing.
      */
-    List<BatchRecord> unfinished();
+    void runAs(String nodeId);
+
+    /**
+     * The unfinished batches this node is to run, oldest first, claimed for it. On a single node, every
+     * batch a crash or a shutdown left pending or running; in a cluster, those whose node is not live
+     * (dead, or never set) and this node's own that it does not run now. Never one of {@code runningHere},
+     * nor a batch still being filled from a file (the file drop goes on with it).
+     */
+    List<Claim> claimUnfinished(Set<String> runningHere);
+
+    /** This node no longer runs the batch (it finished, or stopped here): its claim is forgotten. */
+    void release(String batchId);
+
+    /** Asks the node that runs the unfinished batch to cancel it; false when it is finished or unknown. */
+    boolean requestCancel(String batchId);
+
+    /** The unfinished batches this node runs whose cancel was asked for, on any node. */
+    List<String> cancelsRequested();
 
     void markStarted(String id, long startedAt);
 
@@ -123,5 +142,9 @@ public interface JobStore extends AutoCloseable {
 
     /** How many items of a batch have a status at a stage. */
     record StageCount(ItemStatus status, int stage, int count) {
+    }
+
+    /** A batch claimed for this node, and the node that ran it before (null: none, or this one). */
+    record Claim(BatchRecord batch, String previousOwner) {
     }
 }

@@ -49,7 +49,7 @@ class BatchServiceIdempotencyTest {
         TargetRegistry targets = new TargetRegistry(TargetConfigParser.parse(Map.of(
                 "batchgate.targets.svc.url", "http://127.0.0.1:1",
                 "batchgate.targets.svc.operations.process", "POST /i/{id}")));
-        EngineSettings settings = new EngineSettings(100, 1000, Duration.ofSeconds(60), 10);
+        EngineSettings settings = new EngineSettings(100, 1000, Duration.ofSeconds(60), 10, false);
         BatchEngine engine = new BatchEngine(store, targets, settings);
         // the batches stay pending: what is asserted is what the door stores and answers
         engine.setLauncher(run -> {
