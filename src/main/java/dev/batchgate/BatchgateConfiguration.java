@@ -130,6 +130,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.integerOr("batchgate.remediation.concurrency", RemediationTarget::defaultConcurrency),
                 settings.duration("batchgate.remediation.timeout")));
         targets.useCircuitBreakers(circuitBreakerSettings(settings));
+        if (clustered && serverEnabled) {
+            targets.shareRates(store.sharedRate());
+        }
         Retention retention = new Retention(store, settings.duration("batchgate.retention"),
                 settings.duration("batchgate.retention-interval"));
         TargetCaller caller = new TargetCaller(vertx, context);

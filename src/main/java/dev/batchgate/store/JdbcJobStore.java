@@ -7,6 +7,7 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
+import dev.batchgate.ratelimit.SharedRate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -175,6 +176,11 @@ public final class JdbcJobStore implements JobStore {
     /** The nodes of a cluster, on this store's database (PostgreSQL). */
     public ClusterStore cluster() {
         return new JdbcClusterStore(jdbc);
+    }
+
+    /** The targets' starts shared by the nodes of a cluster, on this store's database (PostgreSQL). */
+    public SharedRate sharedRate() {
+        return new JdbcSharedRate(jdbc);
     }
 
     /** The LLM facade's usage rows, on this store's database. */

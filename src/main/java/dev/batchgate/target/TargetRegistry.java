@@ -3,10 +3,12 @@ package dev.batchgate.target;
 import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
+import dev.batchgate.ratelimit.SharedRate;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -18,6 +20,8 @@ public final class TargetRegistry {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rate-limiter"));
 
     private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
+    private SharedRate sharedRate;
+    private ExecutorService reservations;
 
     public TargetRegistry(Map<String, TargetConfig> configs) {
         configs.values().forEach(this::register);
@@ -27,8 +31,18 @@ public final class TargetRegistry {
     public synchronized Target register(TargetConfig config) {
         Target target = new Target(config, new RateLimiter(config.name(), config.rpm(), config.concurrency(), timer));
         target.limiter().configureCircuitBreaker(circuitBreakers.apply(config.name()));
+        if (sharedRate != null) {
+            target.limiter().share(sharedRate, reservations);
+        }
         targets.put(config.name(), target);
         return target;
+    }
+
+    /** Cluster mode: every target's starts, registered so far and later, are shared with the other nodes through {@code rate}. */
+    public synchronized void shareRates(SharedRate rate) {
+        sharedRate = rate;
+        reservations = Executors.newSingleThreadExecutor(DaemonThreads.named("rate-reservations"));
+        targets.values().forEach(t -> t.limiter().share(rate, reservations));
     }
 
     /** Circuit-breaker settings by target name, for the targets registered so far and later. */
