@@ -57,6 +57,7 @@ import dev.batchgate.trigger.schedule.ScheduleConfigParser;
 import dev.batchgate.trigger.schedule.ScheduleRoutes;
 import dev.batchgate.trigger.schedule.Schedules;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -157,7 +158,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 new BatchRequestParser(targets, Integer.MAX_VALUE), Path.of(settings.text("batchgate.inbox")),
                 Path.of(settings.text("batchgate.outbox")), settings.integer("batchgate.inbox.chunk-items"), maxBody);
         Schedules schedules = new Schedules(batches, store.scheduleFirings(),
-                ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)));
+                ScheduleConfigParser.parse(settings.withPrefix(ScheduleConfigParser.PREFIX)), engineSettings.clustered());
 
         context.getRegistry().bind("batchEngine", engine);
         context.getRegistry().bind("jobStore", store);
@@ -191,7 +192,8 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (!mounted.compareAndSet(false, true)) {
                     return;
                 }
-                BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine);
+                BatchMetrics metrics = new BatchMetrics(meterRegistry(ctx), engine,
+                        node.clustered() ? Tags.of("node", node.id()) : Tags.empty());
                 itemRunner.observeCalls(metrics);
                 BatchLauncher launcher = new BatchLauncher(ctx);
                 engine.setLauncher(run -> {
@@ -252,7 +254,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     startRoute(ctx, "trigger-file-drop");
                 }
                 if (settings.bool(ScheduleConfigParser.ENABLED)) {
-                    ScheduleRoutes.add(ctx, schedules.all());
+                    ScheduleRoutes.add(ctx, schedules.all(), schedules.clustered());
                 }
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", bind, port, targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");

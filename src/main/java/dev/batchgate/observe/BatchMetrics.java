@@ -9,6 +9,7 @@ import dev.batchgate.target.CallOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Map;
@@ -24,15 +25,18 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class BatchMetrics implements CallObserver {
 
     private final MeterRegistry registry;
+    /** What every meter of this node carries: in a cluster its {@code node}, else nothing. */
+    private final Tags common;
     /** Meters looked up once per target, not per call: building and registering one costs more than recording. */
     private final Map<String, Timer> permitWaits = new ConcurrentHashMap<>();
     private final Map<String, Map<CallOutcome.Kind, Timer>> requests = new ConcurrentHashMap<>();
 
-    public BatchMetrics(MeterRegistry registry, BatchEngine engine) {
+    public BatchMetrics(MeterRegistry registry, BatchEngine engine, Tags common) {
         this.registry = registry;
+        this.common = common;
         Gauge.builder("batchgate.batches.running", engine,
                 e -> e.liveRuns().stream().filter(r -> r.status() == BatchStatus.RUNNING).count())
-                .description("Batches running now").register(registry);
+                .description("Batches running now").tags(common).register(registry);
     }
 
     /** Called for every batch the engine launches: counts its items as they finish, and the batch when it ends. */
@@ -63,20 +67,20 @@ public final class BatchMetrics implements CallObserver {
             }
             Counter.builder("batchgate.batches.finished").description("Batches finished, by final status")
                     .tags("target", target, "operation", operation, "status", run.status().wire())
-                    .register(registry).increment();
+                    .tags(common).register(registry).increment();
         });
     }
 
     private Counter items(String target, String operation, ItemStatus status) {
         return Counter.builder("batchgate.items").description("Items finished, by target, operation and outcome")
                 .tags("target", target, "operation", operation, "outcome", status.wire())
-                .register(registry);
+                .tags(common).register(registry);
     }
 
     @Override
     public void permitGranted(String target, long waitedNanos) {
         permitWaits.computeIfAbsent(target, t -> Timer.builder("batchgate.ratelimit.wait")
-                .description("Time an attempt waited for the target's rate limit").tags("target", t).register(registry))
+                .description("Time an attempt waited for the target's rate limit").tags("target", t).tags(common).register(registry))
                 .record(waitedNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -85,11 +89,11 @@ public final class BatchMetrics implements CallObserver {
         requests.computeIfAbsent(target, t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(outcome.kind(), kind -> Timer.builder("batchgate.downstream.requests")
                         .description("Downstream calls (checks and await polls too) and their latency")
-                        .tags("target", target, "outcome", kind.name().toLowerCase(Locale.ROOT)).register(registry))
+                        .tags("target", target, "outcome", kind.name().toLowerCase(Locale.ROOT)).tags(common).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (outcome.kind() == CallOutcome.Kind.RATE_LIMITED) {
             Counter.builder("batchgate.downstream.rate.limited").description("429 answers seen from the target")
-                    .tags("target", target).register(registry).increment();
+                    .tags("target", target).tags(common).register(registry).increment();
         }
     }
 }

@@ -35,6 +35,37 @@ final class JdbcScheduleStore implements ScheduleStore {
     }
 
     @Override
+    public boolean claim(String name, long firingAt) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE schedule_firings SET fired_at = ? WHERE name = ? AND fired_at < ?")) {
+                ps.setLong(1, firingAt);
+                ps.setString(2, name);
+                ps.setLong(3, firingAt);
+                if (ps.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            // the schedule's first firing: the row's key lets one node insert it
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO schedule_firings (fired_at, outcome, batch_id, message, "
+                    + "started, skipped, failed, name) SELECT ?, ?, NULL, NULL, 0, 0, 0, ? WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM schedule_firings WHERE name = ?)")) {
+                ps.setLong(1, firingAt);
+                ps.setString(2, ScheduleFiring.Outcome.STARTED.name());
+                ps.setString(3, name);
+                ps.setString(4, name);
+                return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (new StoreException(e).isConstraintViolation()) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @Override
     public void save(String name, ScheduleFiring firing) {
         try (Connection c = dataSource.getConnection()) {
             int updated;

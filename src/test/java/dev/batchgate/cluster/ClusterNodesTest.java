@@ -57,6 +57,7 @@ class ClusterNodesTest {
             assertThat(seenBySecond.path("clustered").asBoolean()).isTrue();
             assertThat(seenBySecond.path("nodes").findValuesAsText("self")).containsExactly("false", "true");
             assertThat(seenBySecond.path("nodes").get(0).path("address").asText()).isEqualTo(first.url(""));
+            assertThat(second.get("/observe/metrics").text()).contains("node=\"node-b\"").doesNotContain("node=\"node-a\"");
 
             second.kill();
 

@@ -22,7 +22,8 @@ public final class ScheduleRoutes {
     private ScheduleRoutes() {
     }
 
-    public static void add(CamelContext context, Collection<ScheduleConfig> schedules) {
+    /** A route per schedule; in a cluster ({@code clustered}) an interval's first firing is at its next multiple since the epoch. */
+    public static void add(CamelContext context, Collection<ScheduleConfig> schedules, boolean clustered) {
         for (ScheduleConfig schedule : schedules) {
             TemplatedRouteBuilder route = TemplatedRouteBuilder
                     .builder(context, schedule.cron() != null ? "schedule-cron" : "schedule-every")
@@ -31,7 +32,14 @@ public final class ScheduleRoutes {
             if (schedule.cron() != null) {
                 route.parameter("cron", schedule.cron()).parameter("timezone", schedule.timezone().getId());
             } else {
-                route.parameter("intervalMs", Long.toString(schedule.every().toMillis()));
+                long interval = schedule.every().toMillis();
+                long delay = interval;
+                if (clustered) {
+                    delay = interval - System.currentTimeMillis() % interval;
+                    // as the cron template: no firing in the first second
+                    delay += delay < 1000 ? interval : 0;
+                }
+                route.parameter("intervalMs", Long.toString(interval)).parameter("startDelayMs", Long.toString(delay));
             }
             route.add();
         }

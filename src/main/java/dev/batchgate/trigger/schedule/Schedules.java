@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The schedules: each firing (from {@code routes/trigger-schedules.camel.yaml}) starts a
  * batch with trigger {@code schedule:<name>}, unless the batch of the schedule's previous firing is
- * still running: then the firing is skipped and logged, never stacked.
+ * still running: then the firing is skipped and logged, never stacked. Of the nodes of a cluster, whose
+ * timers all fire, the one that claims the firing in the store starts its batch; the others let it be.
+ * In a cluster an {@code every} schedule fires at multiples of its interval since the epoch, so that
+ * every node names each firing by the same time.
  */
 public final class Schedules {
 
@@ -37,11 +41,13 @@ public final class Schedules {
     private final BatchService batches;
     private final Map<String, ScheduleConfig> configs;
     private final ScheduleStore store;
+    private final boolean clustered;
 
-    public Schedules(BatchService batches, ScheduleStore store, Map<String, ScheduleConfig> configs) {
+    public Schedules(BatchService batches, ScheduleStore store, Map<String, ScheduleConfig> configs, boolean clustered) {
         this.batches = batches;
         this.configs = Map.copyOf(configs);
         this.store = store;
+        this.clustered = clustered;
         configs.values().forEach(this::checkTarget);
     }
 
@@ -53,15 +59,24 @@ public final class Schedules {
         return store.last(name);
     }
 
-    /** One firing of schedule {@code name}. */
-    public void fire(String name) {
+    /** Whether the schedules fire as nodes of a cluster (see {@link ScheduleRoutes#add}). */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** One firing of schedule {@code name}, due at {@code scheduledAt} (the timer's own time for it). */
+    public void fire(String name, Date scheduledAt) {
         ScheduleConfig config = configs.get(name);
+        long firedAt = firingTime(config, scheduledAt == null ? System.currentTimeMillis() : scheduledAt.getTime());
+        if (!store.claim(name, firedAt)) {
+            LOG.debug("schedule {}: the firing of {} was taken by another node", name, Instant.ofEpochMilli(firedAt));
+            return;
+        }
         synchronized (config) {
-            long now = System.currentTimeMillis();
             ScheduleFiring last = store.last(name).orElse(ScheduleFiring.NEVER);
             if (last.batchId() != null && stillRunning(last.batchId())) {
                 LOG.info("schedule {} skipped: batch {} of its previous firing is still running", name, last.batchId());
-                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.SKIPPED, last.batchId(), "batch " + last.batchId()
+                store.save(name, new ScheduleFiring(firedAt, ScheduleFiring.Outcome.SKIPPED, last.batchId(), "batch " + last.batchId()
                         + " of the previous firing was still running", last.started(), last.skipped() + 1, last.failed()));
                 return;
             }
@@ -69,16 +84,26 @@ public final class Schedules {
                 LiveBatch run = start(config);
                 LOG.info("schedule {} fired: batch {} ({} items, target={} operation={})", name, run.id(), run.total(),
                         config.target(), config.operation());
-                store.save(name, new ScheduleFiring(now, ScheduleFiring.Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(),
-                        last.failed()));
+                store.save(name,
+                        new ScheduleFiring(firedAt, ScheduleFiring.Outcome.STARTED, run.id(), null, last.started() + 1, last.skipped(),
+                                last.failed()));
             } catch (BadRequestException e) {
                 LOG.warn("schedule {} could not start a batch: {}", name, e.getMessage());
                 store.save(name,
-                        new ScheduleFiring(now, ScheduleFiring.Outcome.FAILED, last.batchId(), e.getMessage(), last.started(),
+                        new ScheduleFiring(firedAt, ScheduleFiring.Outcome.FAILED, last.batchId(), e.getMessage(), last.started(),
                                 last.skipped(),
                                 last.failed() + 1));
             }
         }
+    }
+
+    /** The firing's time as every node names it: in a cluster, an interval's firing at its multiple of the interval. */
+    private long firingTime(ScheduleConfig config, long scheduledAt) {
+        if (!clustered || config.every() == null) {
+            return scheduledAt;
+        }
+        long interval = config.every().toMillis();
+        return Math.round((double) scheduledAt / interval) * interval;
     }
 
     private boolean stillRunning(String batchId) {
