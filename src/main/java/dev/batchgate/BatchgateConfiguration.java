@@ -133,6 +133,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         targets.useCircuitBreakers(circuitBreakerSettings(settings));
         if (clustered && serverEnabled) {
             targets.shareRates(store.sharedRate());
+            targets.shareTunings(store.sharedTunings());
         }
         Retention retention = new Retention(store, settings.duration("batchgate.retention"),
                 settings.duration("batchgate.retention-interval"));
@@ -225,7 +226,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 }
                 HttpApi.limitBodies(router, maxBody, "/v1/*", "/api/*", "/mcp");
                 new BatchesApi(vertx, batches, new BatchRequestParser(targets, engineSettings.maxItems())).mount(router);
-                new TargetsApi(targets).mount(router);
+                new TargetsApi(vertx, targets).mount(router);
                 new SchedulesApi(vertx, schedules, name -> ScheduleRoutes.nextFiring(ctx, name)).mount(router);
                 new ClusterApi(vertx, node).mount(router);
                 Dashboard.mount(router);
@@ -244,8 +245,10 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 if (inboxEnabled) {
                     fileDrops.removeOrphans();
                 }
+                targets.applySharedTunings();
                 int resumed = engine.resumeUnfinished();
                 node.startDuties(() -> {
+                    targets.applySharedTunings();
                     engine.resumeUnfinished();
                     engine.applyCancelRequests();
                 }, engine::pauseAllClaimsLost);

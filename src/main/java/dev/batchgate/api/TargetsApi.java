@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.batchgate.batch.BadRequestException;
 import dev.batchgate.batch.RequestFields;
+import dev.batchgate.http.BatchAnswers;
 import dev.batchgate.http.HttpApi;
 import dev.batchgate.http.RequestBodies;
 import dev.batchgate.http.Responses;
@@ -16,6 +17,7 @@ import dev.batchgate.target.Secrets;
 import dev.batchgate.target.Target;
 import dev.batchgate.target.TargetConfig;
 import dev.batchgate.target.TargetRegistry;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,9 +25,11 @@ import io.vertx.ext.web.RoutingContext;
 /** {@code GET /v1/targets} (limits, live rate, in-flight; secrets masked) and {@code PATCH /v1/targets/{t}} (live retune). */
 public final class TargetsApi {
 
+    private final Vertx vertx;
     private final TargetRegistry targets;
 
-    public TargetsApi(TargetRegistry targets) {
+    public TargetsApi(Vertx vertx, TargetRegistry targets) {
+        this.vertx = vertx;
         this.targets = targets;
     }
 
@@ -60,8 +64,11 @@ public final class TargetsApi {
         });
         Integer rpm = limit(body, "rpm", 0);
         Integer concurrency = limit(body, "concurrency", 1);
-        target.retune(rpm, concurrency);
-        Responses.json(ctx, 200, describe(target));
+        // in a cluster the retune is stored for the other nodes first
+        BatchAnswers.blocking(vertx, ctx, () -> {
+            targets.retune(target, rpm, concurrency);
+            return describe(target);
+        }, (c, doc) -> Responses.json(c, 200, doc));
     }
 
     private static Integer limit(JsonNode body, String field, int min) {

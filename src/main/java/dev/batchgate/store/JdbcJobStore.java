@@ -8,6 +8,7 @@ import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
 import dev.batchgate.ratelimit.SharedRate;
+import dev.batchgate.target.SharedTunings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -181,6 +182,11 @@ public final class JdbcJobStore implements JobStore {
     /** The targets' starts shared by the nodes of a cluster, on this store's database (PostgreSQL). */
     public SharedRate sharedRate() {
         return new JdbcSharedRate(jdbc);
+    }
+
+    /** The targets' retunes shared by the nodes of a cluster, on this store's database (PostgreSQL). */
+    public SharedTunings sharedTunings() {
+        return new JdbcSharedTunings(jdbc);
     }
 
     /** The LLM facade's usage rows, on this store's database. */

@@ -5,6 +5,7 @@ import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
 import dev.batchgate.ratelimit.SharedRate;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,9 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Every configured target by name, each with its one rate limiter shared by all batches. */
 public final class TargetRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetRegistry.class);
 
     private final Map<String, Target> targets = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rate-limiter"));
@@ -22,6 +27,8 @@ public final class TargetRegistry {
     private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
     private SharedRate sharedRate;
     private ExecutorService reservations;
+    private SharedTunings tunings;
+    private final Map<String, SharedTunings.Tuning> applied = new HashMap<>();
 
     public TargetRegistry(Map<String, TargetConfig> configs) {
         configs.values().forEach(this::register);
@@ -49,6 +56,46 @@ public final class TargetRegistry {
     public synchronized void useCircuitBreakers(Function<String, CircuitBreaker.Settings> settingsByTarget) {
         circuitBreakers = settingsByTarget;
         targets.values().forEach(t -> t.limiter().configureCircuitBreaker(settingsByTarget.apply(t.name())));
+    }
+
+    /** Cluster mode: the targets' retunes are shared with the other nodes through {@code tunings}. */
+    public synchronized void shareTunings(SharedTunings tunings) {
+        this.tunings = tunings;
+    }
+
+    /**
+     * Live retune of {@code target} (a null leaves that limit; rpm 0 removes it): running batches follow at
+     * once, and in a cluster every other node within a second ({@link #applySharedTunings}).
+     */
+    public void retune(Target target, Integer rpm, Integer concurrency) {
+        SharedTunings shared;
+        synchronized (this) {
+            shared = tunings;
+        }
+        if (shared != null) {
+            shared.save(target.name(), rpm, concurrency);
+        }
+        target.retune(rpm, concurrency);
+    }
+
+    /** Cluster mode: applies the retunes made on any node since this one last looked (once at start, then every second). */
+    public void applySharedTunings() {
+        SharedTunings shared;
+        synchronized (this) {
+            shared = tunings;
+        }
+        if (shared == null) {
+            return;
+        }
+        shared.all().forEach((name, tuning) -> find(name).ifPresent(target -> {
+            synchronized (this) {
+                if (tuning.equals(applied.put(name, tuning))) {
+                    return;
+                }
+            }
+            target.retune(tuning.rpm(), tuning.concurrency());
+            LOG.info("target {} retuned in the cluster: rpm={} concurrency={}", name, target.config().rpm(), target.config().concurrency());
+        }));
     }
 
     /** A limiter that is not a target of its own, such as one LLM model of a pool. */

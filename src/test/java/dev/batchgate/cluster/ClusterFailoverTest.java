@@ -71,7 +71,7 @@ class ClusterFailoverTest {
     }
 
     @Test
-    void should_count_and_cancel_a_batch_from_a_node_that_does_not_run_it() throws Exception {
+    void should_count_retune_and_cancel_a_batch_from_a_node_that_does_not_run_it() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(50)));
                 TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")));
                 BatchgateProcess a = node(db, "node-a", stub).start();
@@ -82,6 +82,14 @@ class ClusterFailoverTest {
                 assertThat(seenByB.path("status").asText()).isEqualTo("running");
                 assertThat(seenByB.path("succeeded").asInt()).isPositive();
             });
+
+            var patch = b.patch("/v1/targets/svc", Map.of("concurrency", 3));
+            assertThat(patch.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(a.get("/v1/targets/svc").json().path("concurrency").asInt()).isEqualTo(3));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(a.get("/v1/targets/svc").json().path("live").path("inFlight").asInt())
+                            .isLessThanOrEqualTo(3));
 
             var cancel = b.post("/v1/batches/" + batchId + "/cancel", Map.of());
 

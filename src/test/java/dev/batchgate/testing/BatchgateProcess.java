@@ -145,6 +145,11 @@ public final class BatchgateProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))));
     }
 
+    public BatchgateTestApp.Response patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))));
+    }
+
     public BatchgateTestApp.Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
     }
