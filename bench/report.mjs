@@ -88,6 +88,23 @@ for (const r of of('filedrop')) {
     + `batch ${r.status}, ${r.succeeded ?? '–'} succeeded`);
 }
 
+// Cluster mode on this machine: the nodes share its cores, so what is measured is what coordination costs.
+const single = measured.find((r) => r.label === 'cluster-single');
+const clusterRows = [1, 2, 3].map((nodes) => ({ nodes, runs: measured.filter((r) => r.label === `cluster-${nodes}`),
+  store: of('cluster-store').find((r) => r.nodes === nodes) })).filter((c) => c.runs.length);
+if (single || clusterRows.length) {
+  console.log('\n-- cluster mode (nodes share the cores; items/s summed over the nodes\' batches run at once)');
+  if (single) console.log(`${pad('single node (H2)', 24)}${rate(single.itemsPerSec)} items/s  cpu ${fmt(single.cpuMsPerItem, 3)} ms/item`);
+  for (const c of clusterRows) {
+    c.itemsPerSec = c.runs.reduce((sum, r) => sum + r.itemsPerSec, 0);
+    const cpu = c.runs.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0) * 1000 / c.runs.reduce((sum, r) => sum + r.n, 0);
+    const perItem = c.store ? c.store.transactions / c.store.items : null;
+    console.log(`${pad(`${c.nodes}-node cluster`, 24)}${rate(c.itemsPerSec)} items/s  cpu ${fmt(cpu, 3)} ms/item`
+      + `${single ? `  ${fmt(c.itemsPerSec / single.itemsPerSec, 3)} × single` : ''}`
+      + `  ${fmt(perItem, 3)} transactions/item`);
+  }
+}
+
 // Issue 10's targets, each from this run's own figures.
 const checks = [];
 const wrkRate = of('wrk')[0]?.itemsPerSec;
@@ -108,6 +125,15 @@ for (const r of of('filedrop')) {
 }
 for (const r of of('probe')) {
   checks.push(['probe: GET /v1/batches/{id} p99 < 20 ms', r.getP99Ms, r.getP99Ms < 20 && r.finished]);
+}
+const oneNode = clusterRows.find((c) => c.nodes === 1);
+if (single && oneNode) {
+  checks.push(['cluster: one node ≥ 0.8 × single node', oneNode.itemsPerSec / single.itemsPerSec,
+    oneNode.itemsPerSec / single.itemsPerSec >= 0.8]);
+}
+for (const c of clusterRows.filter((row) => row.store)) {
+  const perItem = c.store.transactions / c.store.items;
+  checks.push([`cluster of ${c.nodes}: ≤ 0.2 transactions per item`, perItem, perItem <= 0.2]);
 }
 if (checks.length) {
   console.log('\n-- targets (issue 10)');

@@ -395,6 +395,66 @@ command -v wrk > /dev/null || { log "installing wrk"; apt-get install -y wrk > "
   || { apt-get update > /dev/null 2>&1 && apt-get install -y wrk >> "$OUT/apt.log" 2>&1; }; }
 command -v wrk > /dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 
+# cluster: what cluster mode costs on this machine, where the nodes share its cores (no speed-up to be had):
+# items/s and CPU per item of single-node mode (H2), of a one-node cluster, and of two and three nodes each
+# running an async batch of N items at once, all on one PostgreSQL, with the job store's transactions per
+# item from PostgreSQL's own statistics (pg_stat_database). Needs BENCH_PG_URL (jdbc:postgresql://host:port/db),
+# BENCH_PG_USER and BENCH_PG_PASSWORD; not part of `all`: SCENARIOS=cluster.
+warm_batchgate_n() { # count: that many async batches of N items, not measured
+  local i
+  for ((i = 0; i < $1; i++)); do bg_batch warmup async "$N" --no-results || return; done
+}
+cluster_xacts() { # the database's committed transactions so far
+  local hostport=${BENCH_PG_URL#jdbc:postgresql://}
+  local db=${hostport#*/} host=${hostport%%/*}
+  PGPASSWORD=$BENCH_PG_PASSWORD psql -qtA -h "${host%%:*}" -p "${host##*:}" -U "$BENCH_PG_USER" -d "${db%%\?*}" \
+    -c "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+}
+scenario_cluster() {
+  if [[ -z ${BENCH_PG_URL:-} ]]; then
+    note "cluster scenario skipped: set BENCH_PG_URL, BENCH_PG_USER and BENCH_PG_PASSWORD"
+    return
+  fi
+  has_budget 420 cluster || return
+  start_stub "$LATENCY_MS" || return
+  if [[ $JAR_OK == 1 ]] && start_batchgate cluster-single "$C"; then
+    warm_batchgate_n 3
+    bg_batch cluster-single async "$N" --c="$C" --no-results
+    stop_batchgate cluster-single
+  fi
+  local nodes i before after
+  for nodes in 1 2 3; do
+    local urls=() pids=()
+    for ((i = 1; i <= nodes; i++)); do
+      start_batchgate "cluster-$nodes-node$i" "$C" -Dbatchgate.cluster.enabled=true \
+        -Dbatchgate.cluster.node-id="bench-$nodes-$i" -Dbatchgate.db.url="$BENCH_PG_URL" \
+        -Dbatchgate.db.user="$BENCH_PG_USER" -Dbatchgate.db.password="$BENCH_PG_PASSWORD" \
+        -Dbatchgate.inbox="$BG_DIR/inbox" || break
+      urls+=("$BG_URL") pids+=("$BG_PID")
+    done
+    if ((${#urls[@]} == nodes)); then
+      for ((i = 0; i < nodes; i++)); do
+        BG_URL=${urls[i]} BG_PID=${pids[i]}
+        warm_batchgate_n 3
+      done
+      before=$(cluster_xacts)
+      local drivers=()
+      for ((i = 0; i < nodes; i++)); do
+        BG_URL=${urls[i]} BG_PID=${pids[i]} bg_batch "cluster-$nodes" async "$N" --c="$C" --no-results &
+        drivers+=($!)
+      done
+      wait "${drivers[@]}"
+      after=$(cluster_xacts)
+      record "{\"kind\":\"cluster-store\",\"nodes\":$nodes,\"items\":$((nodes * N)),\"transactions\":$((after - before))}"
+      log "cluster of $nodes: $((after - before)) transactions for $((nodes * N)) items"
+    fi
+    for ((i = 0; i < ${#pids[@]}; i++)); do
+      BG_PID=${pids[i]} BG_DIR=$OUT/batchgate-cluster-$nodes-node$((i + 1)) stop_batchgate "cluster-$nodes-node$((i + 1))"
+    done
+  done
+  stop_stub
+}
+
 record "$(node -e 'console.log(JSON.stringify({kind:"params",n:+process.argv[1],c:+process.argv[2],
   latencyMs:+process.argv[3],warmup:+process.argv[4],scenarios:process.argv[5],
   batchgateJava:process.argv[6],cores:require("os").cpus().length,at:new Date().toISOString(),

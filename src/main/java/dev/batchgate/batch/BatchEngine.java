@@ -47,6 +47,8 @@ public final class BatchEngine {
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
     /** Batches being created here and not launched yet: no claim takes them from under this node. */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    /** Batches whose target is no longer configured here: told once, not claimed again every second. */
+    private final Set<String> unresumable = ConcurrentHashMap.newKeySet();
     private volatile BooleanSupplier claimsHeld = () -> true;
     private volatile boolean shuttingDown;
     private final Object retryLock = new Object();
@@ -152,6 +154,7 @@ public final class BatchEngine {
     public int resumeUnfinished() {
         Set<String> here = new HashSet<>(creating);
         here.addAll(running.keySet());
+        here.addAll(unresumable);
         int resumed = 0;
         Map<String, Integer> takenOver = new TreeMap<>();
         for (JobStore.Claim claim : store.claimUnfinished(here)) {
@@ -159,6 +162,7 @@ public final class BatchEngine {
             if (targets.find(record.target()).isEmpty()) {
                 LOG.warn("batch {} cannot resume: target '{}' is no longer configured", record.id(), record.target());
                 store.release(record.id());
+                unresumable.add(record.id());
                 continue;
             }
             BatchRun run = restore(record);
