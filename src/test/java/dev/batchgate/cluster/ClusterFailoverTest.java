@@ -167,11 +167,8 @@ class ClusterFailoverTest {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).start().waitFor()).isZero();
     }
 
-    /** A node in a directory of its own (its log), on the shared database, with the stub as target svc. */
+    /** A node on the shared database, with the stub as target svc. */
     private BatchgateProcess node(TestDatabase db, String id, StubServer stub) throws Exception {
-        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true")
-                .with("batchgate.cluster.node-id", id).with("batchgate.cluster.heartbeat", "500ms")
-                .with("batchgate.cluster.dead-after", "2s").with("batchgate.inbox.enabled", "false")
-                .target("svc", stub.url(), TARGET);
+        return BatchgateProcess.clusterNode(workDir, db, id).target("svc", stub.url(), TARGET);
     }
 }

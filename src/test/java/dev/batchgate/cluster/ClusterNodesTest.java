@@ -84,10 +84,7 @@ class ClusterNodesTest {
 
     /** A node in a directory of its own (its log), on the shared database. */
     private BatchgateProcess node(TestDatabase db, String id) throws Exception {
-        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true")
-                .with("batchgate.cluster.node-id", id)
-                .with("batchgate.cluster.heartbeat", "500ms").with("batchgate.cluster.dead-after", "2s")
-                .with("batchgate.inbox.enabled", "false");
+        return BatchgateProcess.clusterNode(workDir, db, id);
     }
 
     private static List<String> ids(BatchgateProcess node) {

@@ -85,9 +85,8 @@ class ClusterRateTest {
     }
 
     private BatchgateProcess node(TestDatabase db, String id, StubServer stub) throws Exception {
-        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true")
-                .with("batchgate.cluster.node-id", id).with("batchgate.inbox.enabled", "false")
-                .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}", "rpm", Integer.toString(RPM),
+        return BatchgateProcess.clusterNode(workDir, db, id).target("svc", stub.url(),
+                Map.of("operations.process", "POST /items/{id}", "rpm", Integer.toString(RPM),
                         "concurrency", "4"));
     }
 }

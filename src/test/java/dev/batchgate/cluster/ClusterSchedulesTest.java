@@ -20,13 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A schedule every 2 s on three nodes of one cluster (child JVMs of the jar on a real PostgreSQL), the node
- * that fires it killed half-way: each firing starts one batch, on whichever node claimed it.
+ * A schedule every 2 s for a minute on three nodes of one cluster (child JVMs of the jar on a real
+ * PostgreSQL), the node that fires it killed half-way: each firing starts one batch, on whichever node
+ * claimed it, and no firing is missed but the one the killed node may have claimed as it died.
  */
 class ClusterSchedulesTest {
 
     private static final long EVERY_MS = 2000;
     private static final String FIRED = "schedule tick fired";
+    /** Half a minute of firings before the kill, and as many after it. */
+    private static final int FIRINGS_EACH_HALF = 15;
 
     @TempDir
     Path workDir;
@@ -40,20 +43,22 @@ class ClusterSchedulesTest {
                 BatchgateProcess b = node(db, "node-b", stub).start();
                 BatchgateProcess c = node(db, "node-c", stub).start()) {
             List<BatchgateProcess> nodes = List.of(a, b, c);
-            Thread.sleep(30_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> batches(a).size() >= FIRINGS_EACH_HALF);
             BatchgateProcess firing = nodes.stream().filter(node -> node.log().contains(FIRED)).findFirst().orElseThrow();
             firing.kill();
-            Thread.sleep(30_000);
             BatchgateProcess survivor = nodes.stream().filter(node -> node != firing).findFirst().orElseThrow();
+            int beforeKill = batches(survivor).size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> batches(survivor).size() >= beforeKill + FIRINGS_EACH_HALF);
             await().atMost(Duration.ofSeconds(30)).until(() -> batches(survivor).stream()
                     .allMatch(batch -> batch.path("status").asText().equals("completed")));
 
             List<JsonNode> started = batches(survivor);
             List<Long> firings = started.stream().map(batch -> firing(batch.path("createdAt").asText())).sorted().toList();
-            System.out.printf("cluster schedules: %d batches from %d firings over about 60 s on three nodes%n", started.size(),
+            System.out.printf("cluster schedules: %d batches from %d firings on three nodes, one killed%n", started.size(),
                     firings.stream().distinct().count());
             assertThat(firings).as("one batch per firing").doesNotHaveDuplicates();
-            assertThat(firings.size()).isGreaterThanOrEqualTo(25);
+            // the firings a minute holds, less the one the killed node may have claimed as it died
+            assertThat(firings.get(firings.size() - 1) - firings.get(0) + 1).isLessThanOrEqualTo(firings.size() + 1L);
             assertThat(stub.requests()).hasSize(2 * started.size());
             assertThat(nodes).as("the firings went on on another node").filteredOn(node -> node != firing)
                     .anyMatch(node -> node.log().contains(FIRED));
@@ -72,10 +77,8 @@ class ClusterSchedulesTest {
     }
 
     private BatchgateProcess node(TestDatabase db, String id, StubServer stub) throws Exception {
-        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), db).with("batchgate.cluster.enabled", "true")
-                .with("batchgate.cluster.node-id", id).with("batchgate.cluster.heartbeat", "500ms")
-                .with("batchgate.cluster.dead-after", "2s").with("batchgate.inbox.enabled", "false")
-                .with("batchgate.schedules.tick.every", "2s").with("batchgate.schedules.tick.target", "svc")
+        return BatchgateProcess.clusterNode(workDir, db, id).with("batchgate.schedules.tick.every", "2s")
+                .with("batchgate.schedules.tick.target", "svc")
                 .with("batchgate.schedules.tick.operation", "process").with("batchgate.schedules.tick.items", "t-1, t-2")
                 .target("svc", stub.url(), Map.of("operations.process", "POST /items/{id}"));
     }

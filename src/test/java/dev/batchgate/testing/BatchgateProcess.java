@@ -49,6 +49,16 @@ public final class BatchgateProcess implements AutoCloseable {
         with("batchgate.db.password", database.password());
     }
 
+    /**
+     * A node of a cluster on {@code database}, in a directory of its own under {@code workDir} (its log),
+     * heartbeating every 500 ms and found dead after 2 s, without an inbox.
+     */
+    public static BatchgateProcess clusterNode(Path workDir, TestDatabase database, String id) throws IOException {
+        return new BatchgateProcess(Files.createDirectories(workDir.resolve(id)), database).with("batchgate.cluster.enabled", "true")
+                .with("batchgate.cluster.node-id", id).with("batchgate.cluster.heartbeat", "500ms")
+                .with("batchgate.cluster.dead-after", "2s").with("batchgate.inbox.enabled", "false");
+    }
+
     public BatchgateProcess with(String key, String value) {
         properties.put(key, value);
         return this;
