@@ -131,7 +131,9 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 settings.integerOr("batchgate.remediation.concurrency", RemediationTarget::defaultConcurrency),
                 settings.duration("batchgate.remediation.timeout")));
         targets.useCircuitBreakers(circuitBreakerSettings(settings));
-        if (clustered && serverEnabled) {
+        // a node serving MCP over stdio (no server) joins no cluster
+        boolean joining = clustered && serverEnabled;
+        if (joining) {
             targets.shareRates(store.sharedRate());
             targets.shareTunings(store.sharedTunings());
         }
@@ -140,7 +142,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         TargetCaller caller = new TargetCaller(vertx, context);
         EngineSettings engineSettings = new EngineSettings(settings.integer("batchgate.max-items"),
                 settings.integer("batchgate.inline-results-max"), settings.duration("batchgate.sync-timeout"),
-                settings.integer("batchgate.breaker.min-finished"), clustered && serverEnabled);
+                settings.integer("batchgate.breaker.min-finished"), joining);
         BatchEngine engine = new BatchEngine(store, targets, engineSettings);
         BatchService batches = new BatchService(engine, store, targets, engineSettings, writer, Clock.systemUTC());
         ClusterNode node = clusterNode(settings, store, engineSettings.clustered(),
@@ -257,7 +259,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                     startRoute(ctx, "trigger-file-drop");
                 }
                 if (settings.bool(ScheduleConfigParser.ENABLED)) {
-                    ScheduleRoutes.add(ctx, schedules.all(), schedules.clustered());
+                    ScheduleRoutes.add(ctx, schedules.all(), engineSettings.clustered());
                 }
                 LOG.info("batchgate ready on http://{}:{} ({} targets{})", bind, port, targets.all().size(),
                         resumed > 0 ? ", " + resumed + " batches resumed" : "");

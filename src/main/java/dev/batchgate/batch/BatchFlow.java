@@ -197,11 +197,12 @@ public final class BatchFlow {
     public ItemResult unexpectedFailure(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object body = exchange.getMessage().getBody();
-        int index = body instanceof ItemResult r ? r.index() : ((WorkItem) body).item().index();
-        JsonNode id = body instanceof ItemResult r ? r.id() : ((WorkItem) body).item().id();
+        ItemResult called = body instanceof ItemResult r ? r : null;
+        int index = called != null ? called.index() : ((WorkItem) body).item().index();
+        JsonNode id = called != null ? called.id() : ((WorkItem) body).item().id();
         LOG.warn("batch {} item {} failed unexpectedly: {}", runOf(exchange).id(), id.asText(), e == null ? "?" : e.toString());
-        if (body instanceof ItemResult stored && ItemSteps.Progress.reached(exchange, ItemSteps.Progress.SAVED)) {
-            return stored;
+        if (called != null && ItemSteps.Progress.reached(exchange, ItemSteps.Progress.SAVED)) {
+            return called;
         }
         boolean rollingBack = runOf(exchange).phase().kind() == PhasePlan.Kind.ROLLBACK;
         return new ItemResult(index, id, rollingBack ? ItemStatus.ROLLBACK_FAILED : ItemStatus.FAILED, null, 0, 0,

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /**
  * The targets' shared starts in {@code target_rates} (migration V10), on PostgreSQL: one statement
- * reserves, on the database's clock ({@code clock_timestamp()}, one instant per statement).
+ * reserves, on the database's clock. {@code clock_timestamp()}, not the statement's start: a reservation
+ * that waited for another node's on the row counts from when it got the row, and the time it answers is
+ * counted from when it returns, as the caller counts it.
  */
 final class JdbcSharedRate implements SharedRate {
 

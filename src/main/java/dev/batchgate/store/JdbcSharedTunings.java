@@ -27,7 +27,8 @@ final class JdbcSharedTunings implements SharedTunings {
     public Map<String, Tuning> all() {
         Map<String, Tuning> all = new LinkedHashMap<>();
         jdbc.query("SELECT target, rpm, concurrency FROM target_tunings ORDER BY target", ps -> {
-        }, rs -> all.put(rs.getString(1), new Tuning((Integer) rs.getObject(2), (Integer) rs.getObject(3))));
+        }, rs -> Map.entry(rs.getString(1), new Tuning((Integer) rs.getObject(2), (Integer) rs.getObject(3))))
+                .forEach(row -> all.put(row.getKey(), row.getValue()));
         return all;
     }
 }

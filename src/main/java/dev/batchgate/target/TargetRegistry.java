@@ -27,7 +27,7 @@ public final class TargetRegistry {
     private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
     private SharedRate sharedRate;
     private ExecutorService reservations;
-    private SharedTunings tunings;
+    private volatile SharedTunings tunings;
     private final Map<String, SharedTunings.Tuning> applied = new HashMap<>();
 
     public TargetRegistry(Map<String, TargetConfig> configs) {
@@ -59,7 +59,7 @@ public final class TargetRegistry {
     }
 
     /** Cluster mode: the targets' retunes are shared with the other nodes through {@code tunings}. */
-    public synchronized void shareTunings(SharedTunings tunings) {
+    public void shareTunings(SharedTunings tunings) {
         this.tunings = tunings;
     }
 
@@ -68,10 +68,7 @@ public final class TargetRegistry {
      * once, and in a cluster every other node within a second ({@link #applySharedTunings}).
      */
     public void retune(Target target, Integer rpm, Integer concurrency) {
-        SharedTunings shared;
-        synchronized (this) {
-            shared = tunings;
-        }
+        SharedTunings shared = tunings;
         if (shared != null) {
             shared.save(target.name(), rpm, concurrency);
         }
@@ -80,10 +77,7 @@ public final class TargetRegistry {
 
     /** Cluster mode: applies the retunes made on any node since this one last looked (once at start, then every second). */
     public void applySharedTunings() {
-        SharedTunings shared;
-        synchronized (this) {
-            shared = tunings;
-        }
+        SharedTunings shared = tunings;
         if (shared == null) {
             return;
         }

@@ -59,11 +59,6 @@ public final class Schedules {
         return store.last(name);
     }
 
-    /** Whether the schedules fire as nodes of a cluster (see {@link ScheduleRoutes#add}). */
-    public boolean clustered() {
-        return clustered;
-    }
-
     /** One firing of schedule {@code name}, due at {@code scheduledAt} (the timer's own time for it). */
     public void fire(String name, Date scheduledAt) {
         ScheduleConfig config = configs.get(name);
