@@ -53,6 +53,7 @@ import dev.batchgate.target.TargetCaller;
 import dev.batchgate.target.TargetConfigParser;
 import dev.batchgate.target.TargetRegistry;
 import dev.batchgate.trigger.file.FileDrops;
+import dev.batchgate.trigger.file.InboxReader;
 import dev.batchgate.trigger.schedule.ScheduleConfigParser;
 import dev.batchgate.trigger.schedule.ScheduleRoutes;
 import dev.batchgate.trigger.schedule.Schedules;
@@ -244,20 +245,21 @@ public class BatchgateConfiguration implements CamelConfiguration {
                             .mount(router);
                 }
                 HealthCheckRegistry.get(ctx).register(new JobStoreHealthCheck(store));
-                if (inboxEnabled) {
-                    fileDrops.removeOrphans();
-                }
                 targets.applySharedTunings();
                 int resumed = engine.resumeUnfinished();
+                InboxReader inbox = new InboxReader(fileDrops, node, ctx);
+                Runnable readInbox = inboxEnabled ? inbox::check : () -> {
+                };
                 node.startDuties(() -> {
                     targets.applySharedTunings();
+                    readInbox.run();
                     engine.resumeUnfinished();
                     engine.applyCancelRequests();
-                }, engine::pauseAllClaimsLost);
-                if (inboxEnabled) {
-                    fileDrops.recover();
-                    startRoute(ctx, "trigger-file-drop");
-                }
+                }, () -> {
+                    engine.pauseAllClaimsLost();
+                    inbox.lost();
+                });
+                readInbox.run();
                 if (settings.bool(ScheduleConfigParser.ENABLED)) {
                     ScheduleRoutes.add(ctx, schedules.all(), engineSettings.clustered());
                 }
@@ -285,14 +287,6 @@ public class BatchgateConfiguration implements CamelConfiguration {
         MeterRegistry registry = MicrometerUtils.getMeterRegistryFromCamelRegistry(ctx.getRegistry(),
                 MicrometerConstants.METRICS_REGISTRY_NAME);
         return registry != null ? registry : new SimpleMeterRegistry();
-    }
-
-    private static void startRoute(CamelContext ctx, String routeId) {
-        try {
-            ctx.getRouteController().startRoute(routeId);
-        } catch (Exception e) {
-            throw new IllegalStateException("route " + routeId + " did not start: " + e.getMessage(), e);
-        }
     }
 
     private static String version() {

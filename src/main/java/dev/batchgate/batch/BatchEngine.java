@@ -123,6 +123,19 @@ public final class BatchEngine {
         return run;
     }
 
+    /**
+     * Claims a stored pending batch that a node which died left half filled, to fill and start here;
+     * false when a live node holds it.
+     */
+    public boolean claimPending(String id) {
+        creating.add(id);
+        if (store.claim(id)) {
+            return true;
+        }
+        creating.remove(id);
+        return false;
+    }
+
     /** Starts a stored pending batch (after its items were appended). */
     public BatchRun start(String id) {
         try {

@@ -114,6 +114,11 @@ public final class ClusterNode implements AutoCloseable {
         return timer == null || System.nanoTime() - lastBeatSent < deadAfter.minus(heartbeat).toNanos();
     }
 
+    /** Whether this node holds the lease {@code name} now, taking it when no live node does; always on its own. */
+    public boolean holdsLease(String name) {
+        return store == null || store.holdLease(name, id);
+    }
+
     /** One heartbeat; a failing store is logged and tried again at the next one. */
     void beat() {
         try {

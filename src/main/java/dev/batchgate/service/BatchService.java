@@ -168,6 +168,11 @@ public final class BatchService {
         }
     }
 
+    /** Claims a pending batch another node left half filled, to fill and start here; false when a live node holds it. */
+    public boolean claimPending(String batchId) {
+        return engine.claimPending(batchId);
+    }
+
     /** Starts a stored pending batch. */
     public LiveBatch start(String batchId) {
         return new LiveBatch(engine.start(batchId));

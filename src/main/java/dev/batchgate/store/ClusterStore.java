@@ -26,6 +26,12 @@ public interface ClusterStore {
     /** Removes the rows of nodes not seen for {@code deadAfter}; returns their ids. */
     List<String> removeDead(Duration deadAfter);
 
+    /**
+     * Takes the lease {@code name} for {@code nodeId}, or keeps it, unless another node holds it whose row
+     * is still there; true when {@code nodeId} holds it now. A node whose own row is gone holds nothing.
+     */
+    boolean holdLease(String name, String nodeId);
+
     /** Removes the node's row (a clean shutdown). */
     void leave(String nodeId);
 }

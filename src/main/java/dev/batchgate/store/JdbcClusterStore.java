@@ -52,6 +52,17 @@ final class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
+    public boolean holdLease(String name, String nodeId) {
+        // a conflicting insert locks the row, so two nodes taking a free lease at once see each other's update
+        return !jdbc.query("INSERT INTO cluster_leases (name, node_id) SELECT ?, node_id FROM cluster_nodes WHERE node_id = ? "
+                + "ON CONFLICT (name) DO UPDATE SET node_id = EXCLUDED.node_id WHERE cluster_leases.node_id = EXCLUDED.node_id "
+                + "OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = cluster_leases.node_id) RETURNING node_id", ps -> {
+                    ps.setString(1, name);
+                    ps.setString(2, nodeId);
+                }, rs -> rs.getString(1)).isEmpty();
+    }
+
+    @Override
     public void leave(String nodeId) {
         jdbc.update("DELETE FROM cluster_nodes WHERE node_id = ?", ps -> ps.setString(1, nodeId));
     }

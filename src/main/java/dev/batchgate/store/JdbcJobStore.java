@@ -43,10 +43,15 @@ public final class JdbcJobStore implements JobStore {
     private static final String ITEM_COLUMNS = "SELECT item_no, id_json, params, status, result FROM items ";
     private static final String BATCH_NUMBER = "SELECT num FROM batches WHERE id = ?";
     private static final String UNFINISHED = "status IN ('pending', 'running')";
-    /** Not a batch a file drop is still filling (binds the reading state). */
-    private static final String NOT_FILLING = "NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id AND d.state = ?)";
+    /**
+     * Not a batch a file drop is still filling (binds the reading state), nor one a crash left before its
+     * file was registered (the file is read again into a new batch).
+     */
+    private static final String NOT_FILLING = "NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id AND d.state = ?) "
+            + "AND NOT (b.trigger_name LIKE 'file:%' AND b.total = 0 AND NOT EXISTS (SELECT 1 FROM file_drops d WHERE d.batch_id = b.id))";
+    private static final String OWNER_GONE = "NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = b.owner_node)";
     private static final String READING = JdbcFileDropStore.wire(FileDropStore.State.READING);
-    /** The batch's row is under this node's claim (binds {@link #claim}); on a single node both are null. */
+    /** The batch's row is under this node's claim (binds {@link #token}); on a single node both are null. */
     private static final String CLAIMED = "claim_token IS NOT DISTINCT FROM ?";
 
     private static final int V4_CHECKSUM_BEFORE_REWORDING = -707820968;
@@ -299,7 +304,7 @@ public final class JdbcJobStore implements JobStore {
         // one statement: the rows another node is claiming now are skipped, not waited for
         List<Claim> claimed = jdbc.query("WITH unowned AS (SELECT b.id, b.owner_node FROM batches b WHERE b." + UNFINISHED
                 + " AND " + NOT_FILLING + " AND (b.owner_node IS NULL OR (b.owner_node = ? AND NOT b.id = ANY (?)) "
-                + "OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = b.owner_node)) "
+                + "OR " + OWNER_GONE + ") "
                 + "ORDER BY b.created_at LIMIT 100 FOR UPDATE OF b SKIP LOCKED) "
                 + "UPDATE batches t SET owner_node = ?, claim_token = gen_random_uuid()::text FROM unowned WHERE t.id = unowned.id "
                 + "RETURNING t.*, unowned.owner_node AS previous_owner", ps -> {
@@ -313,6 +318,22 @@ public final class JdbcJobStore implements JobStore {
                     return new Claim(batch(rs), node.equals(previous) ? null : previous);
                 });
         return claimed.stream().sorted(Comparator.comparingLong(claim -> claim.batch().createdAt())).toList();
+    }
+
+    @Override
+    public boolean claim(String batchId) {
+        String node = nodeId;
+        if (node == null || claims.containsKey(batchId)) {
+            return true;
+        }
+        List<String> token = jdbc.query("UPDATE batches b SET owner_node = ?, claim_token = gen_random_uuid()::text WHERE b.id = ? AND b."
+                + UNFINISHED + " AND (b.owner_node IS NULL OR b.owner_node = ? OR " + OWNER_GONE + ") RETURNING b.claim_token", ps -> {
+                    ps.setString(1, node);
+                    ps.setString(2, batchId);
+                    ps.setString(3, node);
+                }, rs -> rs.getString(1));
+        token.forEach(t -> claims.put(batchId, t));
+        return !token.isEmpty();
     }
 
     @Override
@@ -337,7 +358,7 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /** This node's claim on the batch: what every write for it must match (null on a single node, as stored). */
-    private String claim(String batchId) {
+    private String token(String batchId) {
         return nodeId == null ? null : claims.get(batchId);
     }
 
@@ -346,7 +367,7 @@ public final class JdbcJobStore implements JobStore {
         jdbc.update("UPDATE batches SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND " + CLAIMED, ps -> {
             ps.setLong(1, startedAt);
             ps.setString(2, id);
-            ps.setString(3, claim(id));
+            ps.setString(3, token(id));
         });
     }
 
@@ -365,7 +386,7 @@ public final class JdbcJobStore implements JobStore {
                     ps.setLong(9, finishedAt);
                     ps.setString(10, extra == null ? null : extra.toString());
                     ps.setString(11, id);
-                    ps.setString(12, claim(id));
+                    ps.setString(12, token(id));
                 });
     }
 
@@ -467,7 +488,7 @@ public final class JdbcJobStore implements JobStore {
                     ps.setString(2, reason);
                     ps.setString(3, extra == null ? null : extra.toString());
                     ps.setString(4, batchId);
-                    ps.setString(5, claim(batchId));
+                    ps.setString(5, token(batchId));
                 });
     }
 
@@ -489,7 +510,7 @@ public final class JdbcJobStore implements JobStore {
                         ps.setString(i++, s.wire());
                     }
                     ps.setString(i++, batchId);
-                    ps.setString(i, claim(batchId));
+                    ps.setString(i, token(batchId));
                 });
     }
 

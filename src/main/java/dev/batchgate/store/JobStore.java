@@ -54,6 +54,12 @@ public interface JobStore extends AutoCloseable {
      */
     List<Claim> claimUnfinished(Set<String> runningHere);
 
+    /**
+     * Claims one unfinished batch for this node, unless another live node holds it: true when this node
+     * holds it now (always on a single node). For a file batch a node that died left half read.
+     */
+    boolean claim(String batchId);
+
     /** This node no longer runs the batch (it finished, or stopped here): its claim is forgotten. */
     void release(String batchId);
 

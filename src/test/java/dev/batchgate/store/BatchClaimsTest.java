@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes' stores on one real PostgreSQL: a batch created by node A, node A then taken for dead and its
- * batch claimed by node B. What A writes afterwards changes nothing; what B writes stands.
+ * batch claimed by node B. What A writes afterwards changes nothing; what B writes stands. A lease is
+ * held by one live node at a time.
  */
 class BatchClaimsTest {
 
@@ -82,6 +83,30 @@ class BatchClaimsTest {
         assertThat(b.countItems("b-1", ItemStatus.CANCELLED)).isZero();
         assertThat(b.countItems("b-1", ItemStatus.SUCCEEDED)).isEqualTo(1);
         assertThat(b.findBatch("b-1").orElseThrow().status()).isEqualTo(BatchStatus.PENDING);
+    }
+
+    @Test
+    void should_claim_one_batch_only_once_its_live_owner_is_gone() {
+        assertThat(a.claim("b-1")).as("its creator holds it").isTrue();
+        assertThat(b.claim("b-1")).as("node A is live").isFalse();
+
+        b.cluster().leave("node-a");
+
+        assertThat(b.claim("b-1")).isTrue();
+        a.saveResults(List.of(new JobStore.ResultRow("b-1", 0, ItemStatus.SUCCEEDED, "{}")));
+        assertThat(b.countItems("b-1", ItemStatus.SUCCEEDED)).as("node A's claim is void").isZero();
+    }
+
+    @Test
+    void should_keep_a_lease_on_one_live_node_and_pass_it_on_when_that_node_is_gone() {
+        assertThat(a.cluster().holdLease("inbox", "node-a")).isTrue();
+        assertThat(b.cluster().holdLease("inbox", "node-b")).isFalse();
+        assertThat(a.cluster().holdLease("inbox", "node-a")).as("kept").isTrue();
+
+        b.cluster().leave("node-a");
+
+        assertThat(a.cluster().holdLease("inbox", "node-a")).as("a node whose row is gone holds nothing").isFalse();
+        assertThat(b.cluster().holdLease("inbox", "node-b")).isTrue();
     }
 
     @Test

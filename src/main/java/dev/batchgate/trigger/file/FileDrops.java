@@ -129,7 +129,9 @@ public final class FileDrops {
     private void recover(String workPath) {
         FileDropStore.Drop drop = drops.findByWorkPath(workPath);
         String sourceName = sourceName(workPath);
-        if (drop == null || drop.state() == FileDropStore.State.READING) {
+        if (drop != null && drop.state() == FileDropStore.State.READING && !batches.claimPending(drop.batchId())) {
+            LOG.warn("file {}: batch {} is held by another live node; the file stays in {}", sourceName, drop.batchId(), PROCESSING);
+        } else if (drop == null || drop.state() == FileDropStore.State.READING) {
             LOG.info("file {}: reading on after a restart ({})", sourceName,
                     drop == null ? "from the start" : "into batch " + drop.batchId());
             move(workPath, read(sourceName, workPath, drop));
