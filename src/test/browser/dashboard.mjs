@@ -1,7 +1,8 @@
 // Drives the dashboard in Debian's chromium (used by DashboardBrowserTest):
 //   node dashboard.mjs <baseUrl> <slowBatchId> <failedBatchId> <screenshotDir>
-// It watches the slow batch's progress bar move without a reload, cancels that batch with its button,
-// retries the failed items of the other batch with its button, saves screenshots, and prints what it saw as JSON.
+// It watches the slow batch's progress bar move without a reload, reads the nodes panel, cancels that batch with
+// its button, retries the failed items of the other batch with its button, saves screenshots, and prints what it
+// saw as JSON.
 import { chromium } from 'playwright-core';
 
 const [baseUrl, slowId, failedId, screenshotDir] = process.argv.slice(2);
@@ -38,6 +39,14 @@ try {
   }
   seen.navigationsWhileWatching = navigations;
   seen.runningRowText = await page.textContent(row);
+  await page.waitForSelector('table.nodes tr[data-node-id]');
+  seen.nodesHeading = await page.$eval('table.nodes', t => t.closest('section').querySelector('h2').textContent);
+  seen.nodes = await page.$$eval('table.nodes tr[data-node-id]', rows => rows.map(r => ({
+    id: r.querySelector('strong').textContent,
+    marker: r.querySelector('.status.self')?.textContent ?? '',
+    address: r.querySelector('td .muted').textContent,
+    inFlight: r.querySelector('td.num').textContent,
+  })));
   await page.screenshot({ path: screenshotDir + '/dashboard.png', fullPage: true });
 
   await page.click(`${row} a.id`);

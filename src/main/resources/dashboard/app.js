@@ -147,7 +147,9 @@ function batchesView(root) {
   const runningBody = el('tbody');
   const recentBody = el('tbody');
   const targetsBody = el('tbody');
+  const nodesBody = el('tbody');
   const runningCount = el('span', { class: 'count' });
+  const nodesCount = el('span', { class: 'count' });
 
   root.replaceChildren(el('div', { class: 'columns' },
     el('div', { class: 'main' },
@@ -163,7 +165,12 @@ function batchesView(root) {
         el('table', { class: 'targets' },
           el('thead', {}, el('tr', {}, el('th', {}, 'Target'), el('th', { class: 'num' }, 'Rate'),
             el('th', { class: 'num' }, 'In flight'))),
-          targetsBody)))));
+          targetsBody)),
+      el('section', {},
+        el('h2', {}, 'Nodes', nodesCount),
+        el('table', { class: 'nodes' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Node'), el('th', { class: 'num' }, 'In flight'))),
+          nodesBody)))));
 
   function batchTable(body, empty, name) {
     return el('div', { class: 'scroll' }, el('table', { class: 'batches', 'data-table': name, 'data-empty': empty },
@@ -269,9 +276,30 @@ function batchesView(root) {
     }
   }
 
+  async function refreshNodes() {
+    try {
+      const data = await api.get('/v1/cluster');
+      nodesCount.textContent = data.clustered ? ' · ' + data.nodes.length + ' in the cluster' : ' · single node';
+      if (data.nodes.length === 0) {
+        nodesBody.replaceChildren(el('tr', { class: 'empty' }, el('td', { colspan: 2 }, 'No live nodes.')));
+        return;
+      }
+      nodesBody.replaceChildren(...data.nodes.map(n => el('tr', { 'data-node-id': n.id, 'data-self': n.self },
+        el('td', {}, el('strong', {}, n.id), n.self ? [' ', el('span', { class: 'status self' }, 'this node')] : null,
+          el('div', { class: 'muted small' }, n.address),
+          el('div', { class: 'muted small' }, 'started ', el('span', { title: n.startedAt }, ago(n.startedAt)),
+            ' · seen ', el('span', { title: n.lastSeenAt }, ago(n.lastSeenAt)))),
+        el('td', { class: 'num' }, number(n.inFlight)))));
+    } catch (e) {
+      // the batches refresh reports the connection
+    }
+  }
+
   refreshBatches();
   refreshTargets();
-  timers.push(setInterval(refreshBatches, LIST_REFRESH_MS), setInterval(refreshTargets, TARGETS_REFRESH_MS));
+  refreshNodes();
+  timers.push(setInterval(refreshBatches, LIST_REFRESH_MS), setInterval(refreshTargets, TARGETS_REFRESH_MS),
+    setInterval(refreshNodes, LIST_REFRESH_MS));
   return () => {
     timers.forEach(clearInterval);
     streams.forEach(s => s.close());

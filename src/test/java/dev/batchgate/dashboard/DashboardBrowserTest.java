@@ -60,7 +60,8 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void should_move_the_progress_bar_live_and_cancel_and_retry_with_the_buttons_when_used_in_a_browser() throws Exception {
+    void should_move_the_progress_bar_live_list_the_nodes_and_cancel_and_retry_with_the_buttons_when_used_in_a_browser()
+            throws Exception {
         String failedId = app.post("/v1/batches", Map.of("target", "instances", "operation", "restart", "mode", "sync",
                 "items", List.of("i-1", "missing-2", "missing-3"))).json().path("id").asText();
         List<String> slowItems = new ArrayList<>();
@@ -79,6 +80,14 @@ class DashboardBrowserTest {
         assertThat(progress.get(2)).isLessThan(100.0);
         assertThat(seen.path("navigationsWhileWatching").asInt()).as("the page never reloaded").isZero();
         assertThat(seen.path("runningRowText").asText()).contains("instances", "restart", "http", "running");
+        JsonNode self = app.get("/v1/cluster").json().path("nodes").get(0);
+        assertThat(seen.path("nodesHeading").asText()).isEqualTo("Nodes · single node");
+        assertThat(seen.path("nodes")).hasSize(1);
+        assertThat(seen.path("nodes").get(0).path("id").asText()).isEqualTo(self.path("id").asText());
+        assertThat(seen.path("nodes").get(0).path("marker").asText()).isEqualTo("this node");
+        assertThat(seen.path("nodes").get(0).path("address").asText()).isEqualTo(self.path("address").asText())
+                .endsWith(":" + app.port());
+        assertThat(seen.path("nodes").get(0).path("inFlight").asText()).matches("\\d+");
         assertThat(seen.path("cancelledStatus").asText()).isEqualTo("cancelled");
         assertThat(app.awaitFinished(slowId).path("status").asText()).isEqualTo("cancelled");
         assertThat(seen.path("failedItems").findValuesAsText("id")).containsExactly("missing-2", "missing-3");
