@@ -140,7 +140,8 @@ public final class BatchesApi {
         }, (c, body) -> Responses.json(c, 200, body));
     }
 
-    private record StoredEvents(ObjectNode summary, int lastFinishSeq) {
+    /** A batch that does not run here, as stored: {@code finished} read before the rest. */
+    private record StoredEvents(boolean finished, ObjectNode summary, int lastFinishSeq) {
     }
 
     private void events(RoutingContext ctx) {
@@ -158,12 +159,19 @@ public final class BatchesApi {
             }
             return;
         }
-        blocking(ctx, () -> new StoredEvents(batches.summary(id, false).orElseThrow(() -> unknownBatch(id)),
-                batches.lastFinishSeq(id)), (c, stored) -> {
-                    HttpServerResponse response = c.response();
-                    EventStream.begin(response);
-                    EventStream.finishedBatch(vertx, response, batches, id, stored.summary(), stored.lastFinishSeq(), lastEventId);
-                });
+        blocking(ctx, () -> {
+            boolean finished = batches.find(id).orElseThrow(() -> unknownBatch(id)).status().isFinished();
+            return new StoredEvents(finished, batches.summary(id, false).orElseThrow(() -> unknownBatch(id)), batches.lastFinishSeq(id));
+        }, (c, stored) -> {
+            HttpServerResponse response = c.response();
+            EventStream.begin(response);
+            if (stored.finished()) {
+                EventStream.finishedBatch(vertx, response, batches, id, stored.summary(), stored.lastFinishSeq(), lastEventId);
+            } else {
+                // another node runs it
+                StoredEventStream.follow(vertx, response, batches, id, stored.summary(), stored.lastFinishSeq(), lastEventId);
+            }
+        });
     }
 
     private void cancel(RoutingContext ctx) {

@@ -7,17 +7,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.batchgate.store.ResultWriter;
 import dev.batchgate.testing.BatchgateProcess;
+import dev.batchgate.testing.ServerSentEvents;
 import dev.batchgate.testing.StubServer;
 import dev.batchgate.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +82,7 @@ class ClusterFailoverTest {
     }
 
     @Test
-    void should_count_retune_and_cancel_a_batch_from_a_node_that_does_not_run_it() throws Exception {
+    void should_count_follow_retune_and_cancel_a_batch_from_a_node_that_does_not_run_it() throws Exception {
         try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(50)));
                 TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")));
                 BatchgateProcess a = node(db, "node-a", stub).start();
@@ -82,6 +93,7 @@ class ClusterFailoverTest {
                 assertThat(seenByB.path("status").asText()).isEqualTo("running");
                 assertThat(seenByB.path("succeeded").asInt()).isPositive();
             });
+            CompletableFuture<List<ServerSentEvents.Event>> followedOnB = CompletableFuture.supplyAsync(() -> events(b, batchId));
 
             var patch = b.patch("/v1/targets/svc", Map.of("concurrency", 3));
             assertThat(patch.status()).isEqualTo(200);
@@ -98,6 +110,33 @@ class ClusterFailoverTest {
             assertThat(summary.path("status").asText()).isEqualTo("cancelled");
             assertThat(summary.path("cancelled").asInt()).isPositive();
             assertThat(a.log()).contains("batch " + batchId + " cancelled on another node");
+            List<ServerSentEvents.Event> events = followedOnB.get(30, TimeUnit.SECONDS);
+            assertThat(events.get(0).name()).isEqualTo("snapshot");
+            assertThat(events).filteredOn(event -> event.name().equals("progress")).isNotEmpty();
+            assertThat(events).extracting(ServerSentEvents.Event::id).isSorted();
+            ServerSentEvents.Event done = events.get(events.size() - 1);
+            assertThat(done.name()).isEqualTo("done");
+            assertThat(done.data().path("status").asText()).isEqualTo("cancelled");
+            assertThat(done.data().path("succeeded").asInt()).isEqualTo(summary.path("succeeded").asInt());
+        }
+    }
+
+    /** The batch's Server-Sent Events as the node streams them, until the stream ends. */
+    private static List<ServerSentEvents.Event> events(BatchgateProcess node, String batchId) {
+        try {
+            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(node.url("/v1/batches/" + batchId + "/events"))).timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<ServerSentEvents.Event> events = new ArrayList<>();
+            ServerSentEvents.read(response.body(), events::add);
+            return events;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
