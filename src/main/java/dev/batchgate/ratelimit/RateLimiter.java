@@ -79,6 +79,8 @@ public final class RateLimiter {
     private Executor reservations;
     private final ArrayDeque<Long> reserved = new ArrayDeque<>();
     private boolean reserving;
+    private volatile Runnable onDispatch = () -> {
+    };
 
     public RateLimiter(String name, Integer rpm, int concurrency, ScheduledExecutorService timer) {
         this(name, rpm, concurrency, timer, DEFAULT_WINDOW_GUARD, System::nanoTime);
@@ -113,6 +115,14 @@ public final class RateLimiter {
     public synchronized void share(SharedRate shared, Executor executor) {
         this.shared = shared;
         this.reservations = executor;
+    }
+
+    /**
+     * Runs {@code listener} after each time this limiter hands out what it can (a release, a wake-up, starts
+     * reserved in cluster mode), outside its lock: how a pool that only {@link #tryAcquire}s learns when to try again.
+     */
+    public void onDispatch(Runnable listener) {
+        onDispatch = listener;
     }
 
     /** Completes when the caller may start one request; cancel the future to stop waiting. */
@@ -294,6 +304,7 @@ public final class RateLimiter {
                 permit.release();
             }
         }
+        onDispatch.run();
     }
 
     /**

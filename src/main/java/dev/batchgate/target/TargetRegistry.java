@@ -92,14 +92,17 @@ public final class TargetRegistry {
         }));
     }
 
-    /** A limiter that is not a target of its own, such as one LLM model of a pool. */
-    public RateLimiter newLimiter(String name, Integer rpm, int concurrency) {
-        return new RateLimiter(name, rpm, concurrency, timer);
-    }
-
-    /** The same with a wider margin on the 60 s window, for downstreams reached with more jitter (LLM APIs). */
-    public RateLimiter newLimiter(String name, Integer rpm, int concurrency, java.time.Duration windowGuard) {
-        return new RateLimiter(name, rpm, concurrency, timer, windowGuard);
+    /**
+     * A limiter that is not a target of its own, such as one LLM model of a pool, with a wider margin on the
+     * 60 s window for downstreams reached with more jitter (LLM APIs); in cluster mode its starts are shared
+     * with the other nodes, as a target's are.
+     */
+    public synchronized RateLimiter newLimiter(String name, Integer rpm, int concurrency, java.time.Duration windowGuard) {
+        RateLimiter limiter = new RateLimiter(name, rpm, concurrency, timer, windowGuard);
+        if (sharedRate != null) {
+            limiter.share(sharedRate, reservations);
+        }
+        return limiter;
     }
 
     public synchronized Optional<Target> find(String name) {

@@ -72,6 +72,8 @@ public final class ModelPool {
         }
         this.models = List.copyOf(list);
         this.timer = timer;
+        // a model whose call ended, whose next start came due or was reserved (cluster mode) wakes the pool
+        models.forEach(m -> m.limiter.onDispatch(this::dispatch));
     }
 
     public List<Model> models() {
@@ -165,7 +167,7 @@ public final class ModelPool {
             }
             RateLimiter.Permit permit = m.limiter.tryAcquire();
             if (permit != null) {
-                return new Grant(this, m, permit);
+                return new Grant(m, permit);
             }
         }
         return null;
@@ -194,12 +196,10 @@ public final class ModelPool {
 
     /** Leave to start one call on {@code model}; release it when the call is over. */
     public static final class Grant {
-        private final ModelPool pool;
         private final Model model;
         private final RateLimiter.Permit permit;
 
-        private Grant(ModelPool pool, Model model, RateLimiter.Permit permit) {
-            this.pool = pool;
+        private Grant(Model model, RateLimiter.Permit permit) {
             this.model = model;
             this.permit = permit;
         }
@@ -208,9 +208,9 @@ public final class ModelPool {
             return model;
         }
 
+        /** The model's limiter then wakes the pool. */
         public void release() {
             permit.release();
-            pool.dispatch();
         }
     }
 }
