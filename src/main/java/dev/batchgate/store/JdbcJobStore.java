@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,7 @@ public final class JdbcJobStore implements JobStore {
     private final Jdbc jdbc;
     /** Cluster mode: the node this store runs batches as (null on a single node), and its claim on each. */
     private volatile String nodeId;
+    private final boolean postgres;
     private final Map<String, String> claims = new ConcurrentHashMap<>();
 
     public JdbcJobStore(String url, String user, String password) {
@@ -96,6 +98,11 @@ public final class JdbcJobStore implements JobStore {
         config.setExceptionOverride(new EvictBrokenH2Sessions());
         config.setMaximumPoolSize(10);
         config.setPoolName("job-store");
+        postgres = url.startsWith("jdbc:postgresql:");
+        if (postgres) {
+            // the driver sends a batch of inserts (a batch's items) as multi-row statements, not one per row
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         this.dataSource = new HikariDataSource(config);
         this.jdbc = new Jdbc(dataSource);
         realignRewordedMigrations();
@@ -412,35 +419,64 @@ public final class JdbcJobStore implements JobStore {
         }
         jdbc.inTransaction(c -> {
             Map<String, ItemRange> ranges = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE items SET status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ? WHERE item_no = ?")) {
-                for (ResultRow row : rows) {
-                    ItemRange range = ranges.get(row.batchId());
-                    if (range == null) {
-                        range = stillClaimed(c, row.batchId()) ? itemRange(c, row.batchId()) : ItemRange.NONE;
-                        ranges.put(row.batchId(), range);
-                    }
-                    if (range == ItemRange.NONE) {
-                        continue; // the batch was deleted (retention) or taken over while its results were queued
-                    }
-                    ps.setString(1, row.status().wire());
-                    ps.setString(2, row.resultJson());
-                    if (row.stage() == null) {
-                        ps.setNull(3, Types.INTEGER);
-                    } else {
-                        ps.setInt(3, row.stage());
-                    }
-                    if (row.finishSeq() == 0) {
-                        ps.setNull(4, Types.INTEGER);
-                    } else {
-                        ps.setInt(4, row.finishSeq());
-                    }
-                    ps.setLong(5, range.number(row.index()));
-                    ps.addBatch();
+            // by item number, in order: an item's later result replaces its earlier one, keeping a stage it set
+            Map<Long, ResultRow> latest = new LinkedHashMap<>();
+            for (ResultRow row : rows) {
+                ItemRange range = ranges.get(row.batchId());
+                if (range == null) {
+                    range = stillClaimed(c, row.batchId()) ? itemRange(c, row.batchId()) : ItemRange.NONE;
+                    ranges.put(row.batchId(), range);
                 }
-                ps.executeBatch();
+                if (range == ItemRange.NONE) {
+                    continue; // the batch was deleted (retention) or taken over while its results were queued
+                }
+                latest.merge(range.number(row.index()), row, (earlier, later) -> later.stage() != null || earlier.stage() == null ? later
+                        : new ResultRow(later.batchId(), later.index(), later.status(), later.resultJson(), earlier.stage(),
+                                later.finishSeq()));
+            }
+            if (latest.isEmpty()) {
+                return;
+            }
+            if (postgres) {
+                updateResultsAtOnce(c, latest);
+            } else {
+                updateResults(c, latest);
             }
         });
+    }
+
+    private static final String SET_RESULT = "status = ?, result = ?, stage = COALESCE(?, stage), finish_seq = ?";
+
+    /** One statement per row, sent as a JDBC batch (H2 runs in the process: a statement costs no round trip). */
+    private static void updateResults(Connection c, Map<Long, ResultRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE items SET " + SET_RESULT + " WHERE item_no = ?")) {
+            for (Map.Entry<Long, ResultRow> e : rows.entrySet()) {
+                ResultRow row = e.getValue();
+                ps.setString(1, row.status().wire());
+                ps.setString(2, row.resultJson());
+                ps.setObject(3, row.stage(), Types.INTEGER);
+                ps.setObject(4, row.finishSeq() == 0 ? null : row.finishSeq(), Types.INTEGER);
+                ps.setLong(5, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** One statement for all the rows, their values as arrays: PostgreSQL parses, plans and counts it once. */
+    private static void updateResultsAtOnce(Connection c, Map<Long, ResultRow> rows) throws SQLException {
+        List<ResultRow> values = List.copyOf(rows.values());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE items i SET status = u.status, result = u.result, "
+                + "stage = COALESCE(u.stage, i.stage), finish_seq = u.finish_seq "
+                + "FROM unnest(?::varchar[], ?::text[], ?::int[], ?::int[], ?::bigint[]) AS u(status, result, stage, finish_seq, item_no) "
+                + "WHERE i.item_no = u.item_no")) {
+            ps.setArray(1, c.createArrayOf("varchar", values.stream().map(row -> row.status().wire()).toArray()));
+            ps.setArray(2, c.createArrayOf("text", values.stream().map(ResultRow::resultJson).toArray()));
+            ps.setArray(3, c.createArrayOf("int4", values.stream().map(ResultRow::stage).toArray()));
+            ps.setArray(4, c.createArrayOf("int4", values.stream().map(row -> row.finishSeq() == 0 ? null : row.finishSeq()).toArray()));
+            ps.setArray(5, c.createArrayOf("int8", rows.keySet().toArray()));
+            ps.executeUpdate();
+        }
     }
 
     @Override
