@@ -136,6 +136,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
         boolean joining = clustered && serverEnabled;
         if (joining) {
             targets.shareRates(store.sharedRate());
+            targets.shareSlots(store.sharedSlots());
             targets.shareTunings(store.sharedTunings());
         }
         Retention retention = new Retention(store, settings.duration("batchgate.retention"),
@@ -252,6 +253,7 @@ public class BatchgateConfiguration implements CamelConfiguration {
                 };
                 node.startDuties(() -> {
                     targets.applySharedTunings();
+                    targets.rebalanceSlots();
                     readInbox.run();
                     engine.resumeUnfinished();
                     engine.applyCancelRequests();

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * row, a few at a time, spaced {@code (60 s + 1 s) / rpm} apart across all nodes, so that no 60 s window
  * holds more than rpm starts from all of them together. A reserved start not taken within a short grace
  * of its time is dropped unused: later, it could come too close to another node's next one. A 429 pauses
- * the row as well, so the other nodes' next reservations wait for it too.
+ * the row as well, so the other nodes' next reservations wait for it too. The concurrency holds for the
+ * cluster as well ({@link #shareSlots}): the node may have in flight only the share of the target's slots
+ * it holds in the job store.
  */
 public final class RateLimiter {
 
@@ -50,6 +52,8 @@ public final class RateLimiter {
      * window at the downstream holds more than rpm; it costs 1.6 % of the rate.
      */
     private static final long CLUSTER_WINDOW_GUARD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How soon a node rebalances its slots again while the nodes want more than the concurrency together. */
+    private static final long CONTENDED_REBALANCE_MS = 200;
     /** The most starts reserved at once; at most about a second's worth is asked for. */
     private static final int MAX_RESERVED = 20;
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -79,6 +83,16 @@ public final class RateLimiter {
     private Executor reservations;
     private final ArrayDeque<Long> reserved = new ArrayDeque<>();
     private boolean reserving;
+    private SharedSlots slots;
+    private Executor rebalances;
+    /** Cluster mode: the calls this node may have in flight, as its share of the target's slots says. */
+    private int slotLimit;
+    /** The slots this node's row in the store holds (its share, or its calls in flight if more), and what the running rebalance writes. */
+    private int slotsHeld;
+    private int slotsWriting;
+    /** Whether a rebalance of the slots is asked for off the tick: a node holding none got callers; the slots are contended. */
+    private boolean slotsAsked;
+    private boolean slotsFollowUp;
     private volatile Runnable onDispatch = () -> {
     };
 
@@ -118,6 +132,77 @@ public final class RateLimiter {
     }
 
     /**
+     * Cluster mode: the target's concurrency holds for the whole cluster, each node taking a share of its
+     * slots from {@code slots} ({@link #rebalanceSlots}, run on {@code executor} when callers come to a
+     * node that holds none); until its first share the node starts nothing.
+     */
+    public synchronized void shareSlots(SharedSlots slots, Executor executor) {
+        this.slots = slots;
+        this.rebalances = executor;
+        this.slotLimit = 0;
+    }
+
+    /**
+     * Cluster mode: takes this node's fair share of the target's slots for its calls in flight and
+     * waiting, or gives back what it holds and no longer needs; every second, at once when callers come to
+     * a node that holds none, and five times a second while the nodes want more than the concurrency.
+     * Nothing is asked of the store while the node neither holds nor wants any.
+     */
+    public void rebalanceSlots() {
+        SharedSlots from;
+        int limit;
+        int wanted;
+        synchronized (this) {
+            from = slots;
+            slotsAsked = false;
+            if (from == null) {
+                return;
+            }
+            limit = concurrency;
+            wanted = Math.min(limit, inFlight + waiting);
+            if (wanted == 0 && slotsHeld == 0) {
+                return;
+            }
+        }
+        SharedSlots.Share share;
+        try {
+            share = from.rebalance(name, limit, wanted, this::lowerSlotLimit);
+        } catch (RuntimeException e) {
+            LOG.warn("target {}: its slots in the cluster stay as they are, the job store did not answer: {}", name, e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            slotLimit = share.allowed();
+            slotsHeld = slotsWriting;
+            if (share.contended() && !slotsFollowUp) {
+                // the shares move as the nodes' calls end: follow them sooner than the next tick
+                slotsFollowUp = true;
+                timer.schedule(this::followUpSlots, CONTENDED_REBALANCE_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+        dispatch();
+    }
+
+    private void followUpSlots() {
+        synchronized (this) {
+            slotsFollowUp = false;
+        }
+        rebalances.execute(this::rebalanceSlots);
+    }
+
+    /** Lowers this node's share to {@code allowed} at most; answers the calls in flight, which stay held until they end. */
+    private synchronized int lowerSlotLimit(int allowed) {
+        slotLimit = Math.min(slotLimit, allowed);
+        slotsWriting = Math.max(inFlight, allowed);
+        return inFlight;
+    }
+
+    /** How many calls may be in flight on this node now. */
+    private int limit() {
+        return slots == null ? concurrency : Math.min(concurrency, slotLimit);
+    }
+
+    /**
      * Runs {@code listener} after each time this limiter hands out what it can (a release, a wake-up, starts
      * reserved in cluster mode), outside its lock: how a pool that only {@link #tryAcquire}s learns when to try again.
      */
@@ -134,6 +219,10 @@ public final class RateLimiter {
                 return new ArrayDeque<>();
             }).addLast(future);
             waiting++;
+            if (slots != null && slotLimit == 0 && !slotsAsked) {
+                slotsAsked = true;
+                rebalances.execute(this::rebalanceSlots);
+            }
         }
         dispatch();
         return future;
@@ -147,7 +236,7 @@ public final class RateLimiter {
         boolean probe;
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            if (waiting > 0 || inFlight >= concurrency || earliestStart() > now || !reservedDue(now)) {
+            if (waiting > 0 || inFlight >= limit() || earliestStart() > now || !reservedDue(now)) {
                 return null;
             }
             probe = breaker.state() == CircuitBreaker.State.HALF_OPEN;
@@ -274,7 +363,7 @@ public final class RateLimiter {
         List<Boolean> probes = new ArrayList<>();
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            while (waiting > 0 && inFlight < concurrency) {
+            while (waiting > 0 && inFlight < limit()) {
                 long allowedAt = earliestStart();
                 if (allowedAt > now) {
                     if (allowedAt != Long.MAX_VALUE) {

@@ -8,6 +8,7 @@ import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemStatus;
 import dev.batchgate.json.Json;
 import dev.batchgate.ratelimit.SharedRate;
+import dev.batchgate.ratelimit.SharedSlots;
 import dev.batchgate.target.SharedTunings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -194,6 +195,11 @@ public final class JdbcJobStore implements JobStore {
     /** The targets' starts shared by the nodes of a cluster, on this store's database (PostgreSQL). */
     public SharedRate sharedRate() {
         return new JdbcSharedRate(jdbc);
+    }
+
+    /** The targets' slots shared by the nodes of a cluster, on this store's database (PostgreSQL), for the node it {@link #runAs}. */
+    public SharedSlots sharedSlots() {
+        return new JdbcSharedSlots(jdbc, () -> nodeId);
     }
 
     /** The targets' retunes shared by the nodes of a cluster, on this store's database (PostgreSQL). */

@@ -4,6 +4,7 @@ import dev.batchgate.concurrent.DaemonThreads;
 import dev.batchgate.ratelimit.CircuitBreaker;
 import dev.batchgate.ratelimit.RateLimiter;
 import dev.batchgate.ratelimit.SharedRate;
+import dev.batchgate.ratelimit.SharedSlots;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ public final class TargetRegistry {
     private Function<String, CircuitBreaker.Settings> circuitBreakers = name -> CircuitBreaker.Settings.DEFAULT;
     private SharedRate sharedRate;
     private ExecutorService reservations;
+    private SharedSlots sharedSlots;
+    private ExecutorService rebalances;
     private volatile SharedTunings tunings;
     private final Map<String, SharedTunings.Tuning> applied = new HashMap<>();
 
@@ -41,6 +44,9 @@ public final class TargetRegistry {
         if (sharedRate != null) {
             target.limiter().share(sharedRate, reservations);
         }
+        if (sharedSlots != null) {
+            target.limiter().shareSlots(sharedSlots, rebalances);
+        }
         targets.put(config.name(), target);
         return target;
     }
@@ -50,6 +56,18 @@ public final class TargetRegistry {
         sharedRate = rate;
         reservations = Executors.newSingleThreadExecutor(DaemonThreads.named("rate-reservations"));
         targets.values().forEach(t -> t.limiter().share(rate, reservations));
+    }
+
+    /** Cluster mode: every target's concurrency, registered so far and later, holds for the whole cluster through {@code slots}. */
+    public synchronized void shareSlots(SharedSlots slots) {
+        sharedSlots = slots;
+        rebalances = Executors.newSingleThreadExecutor(DaemonThreads.named("slot-rebalances"));
+        targets.values().forEach(t -> t.limiter().shareSlots(slots, rebalances));
+    }
+
+    /** Cluster mode: every target takes its share of the cluster's slots for what it has to run, or gives back what it no longer needs. */
+    public void rebalanceSlots() {
+        all().forEach(t -> t.limiter().rebalanceSlots());
     }
 
     /** Circuit-breaker settings by target name, for the targets registered so far and later. */

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A target's rpm held for the whole cluster: two nodes (child JVMs of the jar) on a real PostgreSQL each
- * run a batch on the same target at once, and the stub downstream records when each call arrived.
+ * A target's rpm and concurrency held for the whole cluster: two nodes (child JVMs of the jar) on a real
+ * PostgreSQL each run a batch on the same target at once, and the stub downstream records when each call
+ * arrived and how many it answered at once.
  */
 class ClusterRateTest {
 
@@ -66,6 +67,30 @@ class ClusterRateTest {
         }
     }
 
+    @Test
+    void should_have_no_more_than_concurrency_calls_in_flight_across_nodes_when_two_nodes_share_a_target() throws Exception {
+        assumeTrue(TestDatabase.postgres(), "cluster mode needs PostgreSQL: BATCHGATE_TEST_DB_URL is not set");
+        int concurrency = 4;
+        // per node: both together take about ten seconds, so that the nodes share the slots for most of it
+        int items = 200;
+        try (StubServer stub = new StubServer().respond(r -> StubServer.Reply.ok().after(Duration.ofMillis(100)));
+                TestDatabase db = TestDatabase.fresh(Files.createDirectories(workDir.resolve("data")));
+                BatchgateProcess a = concurrencyNode(db, "node-a", stub, concurrency).start();
+                BatchgateProcess b = concurrencyNode(db, "node-b", stub, concurrency).start()) {
+            String first = create(a, "a", items);
+            String second = create(b, "b", items);
+
+            assertThat(a.awaitFinished(first, Duration.ofMinutes(2)).path("succeeded").asInt()).isEqualTo(items);
+            assertThat(b.awaitFinished(second, Duration.ofMinutes(2)).path("succeeded").asInt()).isEqualTo(items);
+
+            System.out.printf("cluster concurrency: %d calls from two nodes at concurrency %d: at most %d at once%n",
+                    stub.requests().size(), concurrency, stub.maxInFlight());
+            assertThat(stub.requests()).hasSize(2 * items);
+            assertThat(stub.maxInFlight()).as("calls in flight at once, both nodes together").isBetween(2, concurrency);
+            assertInterleaved(stub, first, second);
+        }
+    }
+
     /** Both batches ran all along: each one's calls span most of the other's. */
     private static void assertInterleaved(StubServer stub, String first, String second) {
         List<StubServer.Recorded> calls = stub.requests();
@@ -78,8 +103,12 @@ class ClusterRateTest {
     }
 
     private static String create(BatchgateProcess node, String prefix) {
+        return create(node, prefix, ITEMS);
+    }
+
+    private static String create(BatchgateProcess node, String prefix, int items) {
         var accepted = node.post("/v1/batches", Map.of("target", "svc", "operation", "process", "items",
-                IntStream.range(0, ITEMS).mapToObj(i -> prefix + "-" + i).toList()));
+                IntStream.range(0, items).mapToObj(i -> prefix + "-" + i).toList()));
         assertThat(accepted.status()).isEqualTo(202);
         return accepted.json().path("id").asText();
     }
@@ -88,5 +117,10 @@ class ClusterRateTest {
         return BatchgateProcess.clusterNode(workDir, db, id).target("svc", stub.url(),
                 Map.of("operations.process", "POST /items/{id}", "rpm", Integer.toString(RPM),
                         "concurrency", "4"));
+    }
+
+    private BatchgateProcess concurrencyNode(TestDatabase db, String id, StubServer stub, int concurrency) throws Exception {
+        return BatchgateProcess.clusterNode(workDir, db, id).target("svc", stub.url(),
+                Map.of("operations.process", "POST /items/{id}", "concurrency", Integer.toString(concurrency), "retries", "0"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.batchgate.batch.BatchStatus;
 import dev.batchgate.batch.ItemStatus;
+import dev.batchgate.ratelimit.SharedSlots;
 import dev.batchgate.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes' stores on one real PostgreSQL: a batch created by node A, node A then taken for dead and its
  * batch claimed by node B. What A writes afterwards changes nothing; what B writes stands. A lease is
- * held by one live node at a time.
+ * held by one live node at a time, and a target's slots add up to its concurrency at most.
  */
 class BatchClaimsTest {
 
@@ -107,6 +108,22 @@ class BatchClaimsTest {
 
         assertThat(a.cluster().holdLease("inbox", "node-a")).as("a node whose row is gone holds nothing").isFalse();
         assertThat(b.cluster().holdLease("inbox", "node-b")).isTrue();
+    }
+
+    @Test
+    void should_never_hand_out_more_slots_than_the_concurrency_across_nodes_and_pass_them_on_as_calls_end() {
+        SharedSlots slotsOfA = a.sharedSlots();
+        SharedSlots slotsOfB = b.sharedSlots();
+        assertThat(slotsOfA.rebalance("svc", 4, 4, allowed -> 0)).as("alone").isEqualTo(new SharedSlots.Share(4, false));
+        assertThat(slotsOfB.rebalance("svc", 4, 4, allowed -> 0)).as("node A holds them all").isEqualTo(new SharedSlots.Share(0, true));
+
+        assertThat(slotsOfA.rebalance("svc", 4, 4, allowed -> 4).allowed()).as("A's fair share; its four calls hold four").isEqualTo(2);
+        assertThat(slotsOfB.rebalance("svc", 4, 4, allowed -> 0).allowed()).isZero();
+        assertThat(slotsOfA.rebalance("svc", 4, 4, allowed -> 2).allowed()).as("two of A's calls ended").isEqualTo(2);
+        assertThat(slotsOfB.rebalance("svc", 4, 4, allowed -> 0).allowed()).isEqualTo(2);
+
+        b.cluster().leave("node-a");
+        assertThat(slotsOfB.rebalance("svc", 4, 4, allowed -> 2)).as("node A is gone").isEqualTo(new SharedSlots.Share(4, false));
     }
 
     @Test

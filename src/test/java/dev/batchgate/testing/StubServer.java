@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -57,6 +58,8 @@ public final class StubServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Recorded, Reply> responder = r -> Reply.ok();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
 
     public StubServer() {
         try {
@@ -90,7 +93,14 @@ public final class StubServer implements AutoCloseable {
         requests.clear();
     }
 
+    /** The most requests the stub was answering at once: from a request's arrival until its answer was sent. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean answering = false;
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
@@ -107,6 +117,9 @@ public final class StubServer implements AutoCloseable {
             byte[] bytes = reply.body() == null ? new byte[0] : reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            // counted out before the client can have the answer (and send its next request)
+            answering = true;
+            inFlight.decrementAndGet();
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -115,6 +128,10 @@ public final class StubServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client went away (a timeout test): nothing to answer
+        } finally {
+            if (!answering) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 

@@ -25,6 +25,7 @@ class ClusterLlmPoolTest {
     private static final String MODEL = "m-1";
     private static final int RPM = 120;
     private static final int PROMPTS = 20;
+    private static final int COLD_CALLS = 4;
     private static final long SPACING_NANOS = TimeUnit.SECONDS.toNanos(60) / RPM;
 
     @TempDir
@@ -51,7 +52,9 @@ class ClusterLlmPoolTest {
                     TimeUnit.NANOSECONDS.toMillis(gaps.get(gaps.size() / 2)), TimeUnit.NANOSECONDS.toMillis(SPACING_NANOS));
             // each node on its own would start a call every spacing: together, two within half of it
             assertThat(gaps.get(gaps.size() / 10)).as("the gaps but the tenth closest").isGreaterThanOrEqualTo(SPACING_NANOS * 3 / 4);
-            assertThat(arrivals.get(arrivals.size() - 1) - arrivals.get(0)).isGreaterThanOrEqualTo((arrivals.size() - 2) * SPACING_NANOS);
+            // from the calls after each node's first (a cold JVM's first call arrives late)
+            assertThat(arrivals.get(arrivals.size() - 1) - arrivals.get(COLD_CALLS))
+                    .isGreaterThanOrEqualTo((arrivals.size() - 2 - COLD_CALLS) * SPACING_NANOS);
         }
     }
 
