@@ -90,7 +90,10 @@ public final class RateLimiter {
     /** The slots this node's row in the store holds (its share, or its calls in flight if more), and what the running rebalance writes. */
     private int slotsHeld;
     private int slotsWriting;
-    /** Whether a rebalance of the slots is asked for off the tick: a node holding none got callers; the slots are contended. */
+    /**
+     * Whether a rebalance of the slots is asked for off the tick: callers wait on this node's share (not its
+     * concurrency), or the slots are contended.
+     */
     private boolean slotsAsked;
     private boolean slotsFollowUp;
     private volatile Runnable onDispatch = () -> {
@@ -133,8 +136,8 @@ public final class RateLimiter {
 
     /**
      * Cluster mode: the target's concurrency holds for the whole cluster, each node taking a share of its
-     * slots from {@code slots} ({@link #rebalanceSlots}, run on {@code executor} when callers come to a
-     * node that holds none); until its first share the node starts nothing.
+     * slots from {@code slots} ({@link #rebalanceSlots}, run on {@code executor} when callers come to
+     * wait on the share); until its first share the node starts nothing.
      */
     public synchronized void shareSlots(SharedSlots slots, Executor executor) {
         this.slots = slots;
@@ -145,7 +148,7 @@ public final class RateLimiter {
     /**
      * Cluster mode: takes this node's fair share of the target's slots for its calls in flight and
      * waiting, or gives back what it holds and no longer needs; every second, at once when callers come to
-     * a node that holds none, and five times a second while the nodes want more than the concurrency.
+     * wait on its share, and five times a second while the nodes want more than the concurrency.
      * Nothing is asked of the store while the node neither holds nor wants any.
      */
     public void rebalanceSlots() {
@@ -219,7 +222,7 @@ public final class RateLimiter {
                 return new ArrayDeque<>();
             }).addLast(future);
             waiting++;
-            if (slots != null && slotLimit == 0 && !slotsAsked) {
+            if (slots != null && inFlight + waiting > slotLimit && slotLimit < concurrency && !slotsAsked && !slotsFollowUp) {
                 slotsAsked = true;
                 rebalances.execute(this::rebalanceSlots);
             }

@@ -36,7 +36,8 @@ class ClusterNodesTest {
 
     @Test
     void should_list_only_itself_when_the_node_is_not_in_a_cluster() {
-        try (BatchgateTestApp app = new BatchgateTestApp().with("batchgate.cluster.node-id", "solo").start()) {
+        try (BatchgateTestApp app = new BatchgateTestApp().with("batchgate.cluster.enabled", "false")
+                .with("batchgate.cluster.node-id", "solo").start()) {
             JsonNode cluster = app.get("/v1/cluster").json();
 
             assertThat(cluster.path("clustered").asBoolean()).isFalse();

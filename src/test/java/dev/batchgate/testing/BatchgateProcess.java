@@ -47,6 +47,9 @@ public final class BatchgateProcess implements AutoCloseable {
         with("batchgate.db.url", database.url());
         with("batchgate.db.user", database.user());
         with("batchgate.db.password", database.password());
+        if (TestDatabase.clusterOfOne()) {
+            TestDatabase.clusterOfOneProperties().forEach(this::with);
+        }
     }
 
     /**

@@ -59,6 +59,9 @@ public final class BatchgateTestApp implements AutoCloseable {
         with("batchgate.db.password", this.database.password());
         with("batchgate.inbox", dataDir.resolve("inbox").toString());
         with("batchgate.outbox", dataDir.resolve("outbox").toString());
+        if (TestDatabase.clusterOfOne()) {
+            TestDatabase.clusterOfOneProperties().forEach(this::with);
+        }
     }
 
     public TestDatabase database() {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -20,6 +21,23 @@ import java.util.UUID;
 public record TestDatabase(String url, String user, String password, String schema) implements AutoCloseable {
 
     public static final String URL_ENV = "BATCHGATE_TEST_DB_URL";
+
+    /** Set to {@code true} (with a PostgreSQL URL) to run every test app as a one-node cluster. */
+    public static final String CLUSTER_ENV = "BATCHGATE_TEST_CLUSTER";
+
+    /**
+     * Whether the suite runs each app as a cluster of one node: on PostgreSQL with
+     * {@code BATCHGATE_TEST_CLUSTER=true}. A restarted app is a new node, which claims the batches of the
+     * one before once that is found dead, so the nodes heartbeat every 500 ms and are dead after 2 s.
+     */
+    public static boolean clusterOfOne() {
+        return postgres() && "true".equals(System.getenv(CLUSTER_ENV));
+    }
+
+    /** The properties of a one-node cluster (see {@link #clusterOfOne}). */
+    static Map<String, String> clusterOfOneProperties() {
+        return Map.of("batchgate.cluster.enabled", "true", "batchgate.cluster.heartbeat", "500ms", "batchgate.cluster.dead-after", "2s");
+    }
 
     public static boolean postgres() {
         String url = System.getenv(URL_ENV);
