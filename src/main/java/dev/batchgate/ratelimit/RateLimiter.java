@@ -90,6 +90,8 @@ public final class RateLimiter {
     /** The slots this node's row in the store holds (its share, or its calls in flight if more), and what the running rebalance writes. */
     private int slotsHeld;
     private int slotsWriting;
+    /** The most calls in flight and waiting at once since the last rebalance: what the node wanted over that time. */
+    private int slotsPeak;
     /**
      * Whether a rebalance of the slots is asked for off the tick: callers wait on this node's share (not its
      * concurrency), or the slots are contended.
@@ -136,8 +138,8 @@ public final class RateLimiter {
 
     /**
      * Cluster mode: the target's concurrency holds for the whole cluster, each node taking a share of its
-     * slots from {@code slots} ({@link #rebalanceSlots}, run on {@code executor} when callers come to
-     * wait on the share); until its first share the node starts nothing.
+     * slots from {@code slots} ({@link #requestSlots}, on {@code executor}); until its first share the
+     * node starts nothing.
      */
     public synchronized void shareSlots(SharedSlots slots, Executor executor) {
         this.slots = slots;
@@ -146,12 +148,26 @@ public final class RateLimiter {
     }
 
     /**
-     * Cluster mode: takes this node's fair share of the target's slots for its calls in flight and
-     * waiting, or gives back what it holds and no longer needs; every second, at once when callers come to
-     * wait on its share, and five times a second while the nodes want more than the concurrency.
-     * Nothing is asked of the store while the node neither holds nor wants any.
+     * Cluster mode: asks for a rebalance of this node's share of the target's slots, unless one is asked
+     * for already: every second, at once when callers come to wait on its share, and five times a second
+     * while the nodes want more than the concurrency. All run on the one executor, one after the other.
      */
-    public void rebalanceSlots() {
+    public void requestSlots() {
+        synchronized (this) {
+            if (slots == null || slotsAsked) {
+                return;
+            }
+            slotsAsked = true;
+        }
+        rebalances.execute(this::rebalanceSlots);
+    }
+
+    /**
+     * Takes this node's fair share of the target's slots for its calls in flight and waiting, or gives
+     * back what it holds and no longer needs. Nothing is asked of the store while the node neither holds
+     * nor wants any.
+     */
+    private void rebalanceSlots() {
         SharedSlots from;
         int limit;
         int wanted;
@@ -162,7 +178,9 @@ public final class RateLimiter {
                 return;
             }
             limit = concurrency;
-            wanted = Math.min(limit, inFlight + waiting);
+            // the peak keeps the slots of calls that come and go between two rebalances (a poll every few seconds)
+            wanted = Math.min(limit, Math.max(slotsPeak, inFlight + waiting));
+            slotsPeak = inFlight + waiting;
             if (wanted == 0 && slotsHeld == 0) {
                 return;
             }
@@ -190,7 +208,7 @@ public final class RateLimiter {
         synchronized (this) {
             slotsFollowUp = false;
         }
-        rebalances.execute(this::rebalanceSlots);
+        requestSlots();
     }
 
     /** Lowers this node's share to {@code allowed} at most; answers the calls in flight, which stay held until they end. */
@@ -216,16 +234,18 @@ public final class RateLimiter {
     /** Completes when the caller may start one request; cancel the future to stop waiting. */
     public CompletableFuture<Permit> acquire(String key) {
         CompletableFuture<Permit> future = new CompletableFuture<>();
+        boolean asksSlots;
         synchronized (this) {
             queues.computeIfAbsent(key, k -> {
                 turnOrder.addLast(k);
                 return new ArrayDeque<>();
             }).addLast(future);
             waiting++;
-            if (slots != null && inFlight + waiting > slotLimit && slotLimit < concurrency && !slotsAsked && !slotsFollowUp) {
-                slotsAsked = true;
-                rebalances.execute(this::rebalanceSlots);
-            }
+            slotsPeak = Math.max(slotsPeak, inFlight + waiting);
+            asksSlots = slots != null && inFlight + waiting > slotLimit && slotLimit < concurrency && !slotsFollowUp;
+        }
+        if (asksSlots) {
+            requestSlots();
         }
         dispatch();
         return future;

@@ -67,7 +67,7 @@ public final class TargetRegistry {
 
     /** Cluster mode: every target takes its share of the cluster's slots for what it has to run, or gives back what it no longer needs. */
     public void rebalanceSlots() {
-        all().forEach(t -> t.limiter().rebalanceSlots());
+        all().forEach(t -> t.limiter().requestSlots());
     }
 
     /** Circuit-breaker settings by target name, for the targets registered so far and later. */

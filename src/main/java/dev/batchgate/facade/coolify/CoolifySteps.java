@@ -99,6 +99,10 @@ final class CoolifySteps {
         return awaitDeployment(calls, deployment);
     }
 
+    private static ItemResult cancelledWhileWaiting(ItemCalls calls, String deploymentUuid) {
+        return calls.finish(ItemStatus.CANCELLED, "cancelled while waiting for deployment " + deploymentUuid);
+    }
+
     /** Polls the deployment until it is finished, failed or cancelled, or the wait timeout passes. */
     private ItemResult awaitDeployment(ItemCalls calls, String deploymentUuid) {
         BatchItem deployment = new BatchItem(calls.item.index(), TextNode.valueOf(deploymentUuid), null);
@@ -106,9 +110,13 @@ final class CoolifySteps {
         String status = "queued";
         while (System.nanoTime() < deadline) {
             if (!calls.run.pause(pollInterval)) {
-                return calls.finish(ItemStatus.CANCELLED, "cancelled while waiting for deployment " + deploymentUuid);
+                return cancelledWhileWaiting(calls, deploymentUuid);
             }
             Attempts poll = calls.call(GET_DEPLOYMENT, deployment);
+            if (poll.status() == ItemStatus.CANCELLED) {
+                // cancelled while the poll waited for its turn on the target
+                return cancelledWhileWaiting(calls, deploymentUuid);
+            }
             if (poll.status() != ItemStatus.SUCCEEDED) {
                 return calls.ended(poll, "restart queued, but reading deployment " + deploymentUuid + " failed");
             }
