@@ -397,18 +397,25 @@ command -v wrk > /dev/null || { echo "wrk is required (apt-get install wrk)" >&2
 
 # cluster: what cluster mode costs on this machine, where the nodes share its cores (no speed-up to be had):
 # items/s and CPU per item of single-node mode (H2), of a one-node cluster, and of two and three nodes each
-# running an async batch of N items at once, all on one PostgreSQL, with the job store's transactions per
-# item from PostgreSQL's own statistics (pg_stat_database). Needs BENCH_PG_URL (jdbc:postgresql://host:port/db),
-# BENCH_PG_USER and BENCH_PG_PASSWORD; not part of `all`: SCENARIOS=cluster.
+# running an async batch of N items at once, all on one PostgreSQL, with the job store's transactions and
+# statements per item from PostgreSQL's own statistics (pg_stat_database; pg_stat_statements where the server
+# loads it). Needs BENCH_PG_URL (jdbc:postgresql://host:port/db), BENCH_PG_USER and BENCH_PG_PASSWORD; not part
+# of `all`: SCENARIOS=cluster.
 warm_batchgate_n() { # count: that many async batches of N items, not measured
   local i
   for ((i = 0; i < $1; i++)); do bg_batch warmup async "$N" --no-results || return; done
 }
-cluster_xacts() { # the database's committed transactions so far
+cluster_sql() { # one query on the cluster's database, its one value printed
   local hostport=${BENCH_PG_URL#jdbc:postgresql://}
   local db=${hostport#*/} host=${hostport%%/*}
-  PGPASSWORD=$BENCH_PG_PASSWORD psql -qtA -h "${host%%:*}" -p "${host##*:}" -U "$BENCH_PG_USER" -d "${db%%\?*}" \
-    -c "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+  PGPASSWORD=$BENCH_PG_PASSWORD psql -qtA -h "${host%%:*}" -p "${host##*:}" -U "$BENCH_PG_USER" -d "${db%%\?*}" -c "$1"
+}
+cluster_xacts() { # the database's committed transactions so far
+  cluster_sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+}
+cluster_statements() { # the statements run on the database so far, or -1 without pg_stat_statements
+  cluster_sql "SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database
+    WHERE datname = current_database())" 2> /dev/null || echo -1
 }
 scenario_cluster() {
   if [[ -z ${BENCH_PG_URL:-} ]]; then
@@ -422,7 +429,7 @@ scenario_cluster() {
     bg_batch cluster-single async "$N" --c="$C" --no-results
     stop_batchgate cluster-single
   fi
-  local nodes i before after
+  local nodes i before after statements_before statements
   for nodes in 1 2 3; do
     local urls=() pids=()
     for ((i = 1; i <= nodes; i++)); do
@@ -437,16 +444,17 @@ scenario_cluster() {
         BG_URL=${urls[i]} BG_PID=${pids[i]}
         warm_batchgate_n 3
       done
-      before=$(cluster_xacts)
+      before=$(cluster_xacts) statements_before=$(cluster_statements)
       local drivers=()
       for ((i = 0; i < nodes; i++)); do
         BG_URL=${urls[i]} BG_PID=${pids[i]} bg_batch "cluster-$nodes" async "$N" --c="$C" --no-results &
         drivers+=($!)
       done
       wait "${drivers[@]}"
-      after=$(cluster_xacts)
-      record "{\"kind\":\"cluster-store\",\"nodes\":$nodes,\"items\":$((nodes * N)),\"transactions\":$((after - before))}"
-      log "cluster of $nodes: $((after - before)) transactions for $((nodes * N)) items"
+      after=$(cluster_xacts) statements=-1
+      ((statements_before >= 0)) && statements=$(($(cluster_statements) - statements_before))
+      record "{\"kind\":\"cluster-store\",\"nodes\":$nodes,\"items\":$((nodes * N)),\"transactions\":$((after - before)),\"statements\":$statements}"
+      log "cluster of $nodes: $((after - before)) transactions, $statements statements for $((nodes * N)) items"
     fi
     for ((i = 0; i < ${#pids[@]}; i++)); do
       BG_PID=${pids[i]} BG_DIR=$OUT/batchgate-cluster-$nodes-node$((i + 1)) stop_batchgate "cluster-$nodes-node$((i + 1))"
