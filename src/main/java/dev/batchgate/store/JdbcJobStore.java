@@ -56,6 +56,8 @@ public final class JdbcJobStore implements JobStore {
     /** The batch's row is under this node's claim (binds {@link #token}); on a single node both are null. */
     private static final String CLAIMED = "claim_token IS NOT DISTINCT FROM ?";
 
+    /** The job store's transactions never wait for anything but the database: a pause this long means a frozen node. */
+    private static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(5);
     private static final int V4_CHECKSUM_BEFORE_REWORDING = -707820968;
     private static final int V4_CHECKSUM = -1149064291;
 
@@ -103,6 +105,9 @@ public final class JdbcJobStore implements JobStore {
         if (postgres) {
             // the driver sends a batch of inserts (a batch's items) as multi-row statements, not one per row
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // a node frozen inside a transaction (a long pause, SIGSTOP) would keep its locks, and a batch row it
+            // locked could not be claimed by the node taking over; PostgreSQL ends such a session instead
+            config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION.toMillis() + "ms'");
         }
         this.dataSource = new HikariDataSource(config);
         this.jdbc = new Jdbc(dataSource);
